@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Samsa.Protocol.Primitives;
 
-/// <summary>Central throw sites, kept out of hot methods so they stay small enough to inline.</summary>
+/// <summary>Central throw sites (public for generated code), kept out of hot methods so they stay small enough to inline.</summary>
 internal static class ThrowHelper
 {
     [DoesNotReturn]
@@ -30,6 +30,10 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowUnsupportedVersion(string message, short version) =>
         throw new KafkaProtocolException($"{message} does not support version {version}.");
+
+    [DoesNotReturn]
+    public static void ThrowNonDefaultField(string field, short version) =>
+        throw new KafkaProtocolException($"{field} has a non-default value but version {version} cannot carry it.");
 
     [DoesNotReturn]
     public static void ThrowWriterOverflow(int needed, int remaining) =>
