@@ -3,7 +3,7 @@ using Samsa.Protocol.Records;
 
 namespace Samsa.Protocol.Tests.Records;
 
-public class RecordBatchReaderTests
+public partial class RecordBatchReaderTests
 {
     private static byte[] Batch(long baseOffset, int records, CompressionType compression = CompressionType.None, int seed = 1)
     {
@@ -241,7 +241,7 @@ public class RecordBatchReaderTests
     }
 }
 
-public class RecordBatchReaderLifecycleTests
+public partial class RecordBatchReaderTests
 {
     private sealed class ThrowingCodec : ICompressionCodec
     {
