@@ -101,33 +101,42 @@ public sealed class RecordBatchBuilder : IDisposable
         int total = KafkaSize.VarInt(body) + body;
         EnsureCapacity(total);
 
-        var writer = new KafkaWriter(_buffer.AsSpan(_length, total));
-        writer.WriteVarInt(body);
-        writer.WriteInt8(0);
-        writer.WriteVarLong(timestamp - _baseTimestamp);
-        writer.WriteVarInt(_count);
-        writer.WriteVarInt(keyLength);
-        if (keyLength > 0) writer.WriteSpan(key);
-        writer.WriteVarInt(valueLength);
-        if (valueLength > 0) writer.WriteSpan(value);
-        writer.WriteVarInt(headers.Length);
+        Span<byte> span = _buffer.AsSpan(_length, total);
+        int at = 0;
+        Varint.WriteInt(span, ref at, body);
+        span[at++] = 0; // attributes: unused
+        Varint.WriteLong(span, ref at, timestamp - _baseTimestamp);
+        Varint.WriteInt(span, ref at, _count);
+        Varint.WriteInt(span, ref at, keyLength);
+        if (keyLength > 0)
+        {
+            key.CopyTo(span[at..]);
+            at += keyLength;
+        }
+        Varint.WriteInt(span, ref at, valueLength);
+        if (valueLength > 0)
+        {
+            value.CopyTo(span[at..]);
+            at += valueLength;
+        }
+        Varint.WriteInt(span, ref at, headers.Length);
         foreach (ref readonly RecordHeader header in headers)
         {
             int keyBytes = Encoding.UTF8.GetByteCount(header.Key);
-            writer.WriteVarInt(keyBytes);
-            Encoding.UTF8.GetBytes(header.Key, _buffer.AsSpan(_length + writer.Position, keyBytes));
-            writer.Reserve(keyBytes);
+            Varint.WriteInt(span, ref at, keyBytes);
+            at += Encoding.UTF8.GetBytes(header.Key, span[at..]);
             if (header.IsValueNull)
             {
-                writer.WriteVarInt(-1);
+                Varint.WriteInt(span, ref at, -1);
             }
             else
             {
-                writer.WriteVarInt(header.Value.Length);
-                writer.WriteSpan(header.Value.Span);
+                Varint.WriteInt(span, ref at, header.Value.Length);
+                header.Value.Span.CopyTo(span[at..]);
+                at += header.Value.Length;
             }
         }
-        Debug.Assert(writer.Position == total, "Record size was computed wrongly.");
+        Debug.Assert(at == total, "Record size was computed wrongly.");
         _length += total;
         _count++;
     }

@@ -68,27 +68,33 @@ public struct RecordEnumerator
             return false;
         }
         ReadOnlySpan<byte> span = _data.Span;
-        var prefix = new KafkaReader(span[_position..]);
-        int length = prefix.ReadVarInt();
-        if (length < MinRecordBody || length > prefix.Remaining) throw new CorruptRecordException($"Invalid record length {length} ({prefix.Remaining} bytes remain).");
-        int bodyStart = _position + prefix.Position;
-        var body = new KafkaReader(span.Slice(bodyStart, length));
-        body.Skip(1); // attributes: unused
-        long timestampDelta = body.ReadVarLong();
-        int offsetDelta = body.ReadVarInt();
-        int keyLength = body.ReadVarInt();
-        if (keyLength < -1 || keyLength > body.Remaining) throw new CorruptRecordException($"Invalid record key length {keyLength}.");
-        int keyStart = bodyStart + body.Position;
-        if (keyLength > 0) body.Skip(keyLength);
-        int valueLength = body.ReadVarInt();
-        if (valueLength < -1 || valueLength > body.Remaining) throw new CorruptRecordException($"Invalid record value length {valueLength}.");
-        int valueStart = bodyStart + body.Position;
-        if (valueLength > 0) body.Skip(valueLength);
-        int headerCount = body.ReadVarInt();
-        if (headerCount < 0 || headerCount > body.Remaining / 2) throw new CorruptRecordException($"Invalid record header count {headerCount}.");
-        int headersStart = bodyStart + body.Position;
-        int headersLength = headerCount == 0 ? 0 : RecordHeaders.Validate(ref body, headerCount);
-        if (!body.End) throw new CorruptRecordException($"Record has {body.Remaining} bytes after its headers.");
+        int at = _position;
+        int length = Varint.ReadInt(span, ref at);
+        if (length < MinRecordBody || length > span.Length - at) throw new CorruptRecordException($"Invalid record length {length} ({span.Length - at} bytes remain).");
+        int bodyStart = at;
+        ReadOnlySpan<byte> body = span.Slice(bodyStart, length);
+        int p = 1; // attributes: unused
+        long timestampDelta = Varint.ReadLong(body, ref p);
+        int offsetDelta = Varint.ReadInt(body, ref p);
+        int keyLength = Varint.ReadInt(body, ref p);
+        if (keyLength < -1 || keyLength > body.Length - p) throw new CorruptRecordException($"Invalid record key length {keyLength}.");
+        int keyStart = bodyStart + p;
+        if (keyLength > 0) p += keyLength;
+        int valueLength = Varint.ReadInt(body, ref p);
+        if (valueLength < -1 || valueLength > body.Length - p) throw new CorruptRecordException($"Invalid record value length {valueLength}.");
+        int valueStart = bodyStart + p;
+        if (valueLength > 0) p += valueLength;
+        int headerCount = Varint.ReadInt(body, ref p);
+        if (headerCount < 0 || headerCount > (body.Length - p) / 2) throw new CorruptRecordException($"Invalid record header count {headerCount}.");
+        int headersStart = bodyStart + p;
+        int headersLength = 0;
+        if (headerCount > 0)
+        {
+            var headerReader = new KafkaReader(body[p..]);
+            headersLength = RecordHeaders.Validate(ref headerReader, headerCount);
+            p += headersLength;
+        }
+        if (p != body.Length) throw new CorruptRecordException($"Record has {body.Length - p} bytes after its headers.");
 
         _position = bodyStart + length;
         _remaining--;

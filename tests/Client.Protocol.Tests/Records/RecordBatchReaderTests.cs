@@ -3,7 +3,7 @@ using Samsa.Protocol.Records;
 
 namespace Samsa.Protocol.Tests.Records;
 
-public class RecordBatchReaderTests
+public partial class RecordBatchReaderTests
 {
     private static byte[] Batch(long baseOffset, int records, CompressionType compression = CompressionType.None, int seed = 1)
     {
@@ -238,5 +238,75 @@ public class RecordBatchReaderTests
         byte[] batch = Batch(0, 1);
         batch[16] = 1;
         Assert.Throws<CorruptRecordException>(() => RecordBatchHeader.SetBaseOffset(batch, 1));
+    }
+}
+
+public partial class RecordBatchReaderTests
+{
+    private sealed class ThrowingCodec : ICompressionCodec
+    {
+        public CompressionType Type => CompressionType.Gzip;
+        public void Compress(ReadOnlySpan<byte> source, System.Buffers.IBufferWriter<byte> destination, int? level = null) =>
+            new TestCodec(Type).Compress(source, destination, level);
+        public void Decompress(ReadOnlySpan<byte> source, System.Buffers.IBufferWriter<byte> destination, int maxDecompressedSize) =>
+            throw new InvalidDataException("bad stream");
+    }
+
+    private static byte[] CompressedBatch(int records)
+    {
+        using var builder = new RecordBatchBuilder(codecs: TestCodec.Resolve) { Compression = CompressionType.Gzip };
+        for (int i = 0; i < records; i++) builder.Append(i, [(byte)i], [(byte)i]);
+        return builder.Build().ToArray();
+    }
+
+    [Fact]
+    public void GetRecords_CalledTwice_RestartsFromFirstRecord()
+    {
+        using var reader = new RecordBatchReader(CompressedBatch(3), codecs: TestCodec.Resolve);
+        Assert.True(reader.MoveNextBatch());
+        int first = 0, second = 0;
+        foreach (var _ in reader.GetRecords()) first++;
+        foreach (var _ in reader.GetRecords()) second++;
+        Assert.Equal(3, first);
+        Assert.Equal(3, second);
+    }
+
+    [Fact]
+    public void GetRecords_CodecThrowsForeignException_WrapsInCompressionException()
+    {
+        using var reader = new RecordBatchReader(CompressedBatch(2), codecs: _ => new ThrowingCodec());
+        Assert.True(reader.MoveNextBatch());
+        var ex = Assert.Throws<KafkaCompressionException>(() => reader.GetRecords());
+        Assert.IsType<InvalidDataException>(ex.InnerException);
+    }
+
+    [Fact]
+    public void Header_DeleteHorizonBitSet_IsReported()
+    {
+        byte[] batch = CompressedBatch(1);
+        batch[22] |= 0x40;
+        RecordBatchHeader.UpdateCrc(batch);
+        var header = Assert.Single(RecordSets.ReadAll(batch)).Header;
+        Assert.True(header.HasDeleteHorizon);
+    }
+
+    [Fact]
+    public void GetRecords_CompressedEmptyBatch_YieldsNothingWithoutDecompressing()
+    {
+        byte[] batch = CompressedBatch(1)[..RecordBatchHeader.Size];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(8), RecordBatchHeader.Size - 12);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(57), 0);
+        RecordBatchHeader.UpdateCrc(batch);
+        using var reader = new RecordBatchReader(batch, codecs: _ => new ThrowingCodec());
+        Assert.True(reader.MoveNextBatch());
+        Assert.False(reader.GetRecords().MoveNext());
+    }
+
+    [Fact]
+    public void MoveNextBatch_AfterDispose_Throws()
+    {
+        var reader = new RecordBatchReader(CompressedBatch(1), codecs: TestCodec.Resolve);
+        reader.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => reader.MoveNextBatch());
     }
 }
