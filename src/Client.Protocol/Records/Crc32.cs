@@ -4,7 +4,7 @@ namespace Samsa.Protocol.Records;
 /// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), as legacy messages (magic 0 and 1) use it.
 /// Slice-by-8 over eight 256-entry tables; .NET exposes no public CRC-32 outside System.IO.Hashing.
 /// </summary>
-internal static class Crc32
+public static class Crc32
 {
     private const uint Polynomial = 0xEDB8_8320u;
     private static readonly uint[] Table = BuildTable();
