@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace Samsa.Benchmarks.EndToEnd;
+
+/// <summary>Command-line options shared by the parent (orchestrator) and the child (one client run).</summary>
+internal sealed record BenchOptions
+{
+    public string Scenario { get; init; } = "produce";
+    public int Size { get; init; } = 100;
+    public long Messages { get; init; } = 2_000_000;
+    public int Partitions { get; init; } = 12;
+    public string Acks { get; init; } = "all";
+    public int Rounds { get; init; } = 3;
+    public string? Bootstrap { get; init; }
+    /// <summary>Which broker to start when no bootstrap is given: mini or mock.</summary>
+    public string Broker { get; init; } = "mini";
+    public string[] Clients { get; init; } = ["samsa", "confluent"];
+    public string Topic { get; init; } = "bench";
+    public int LingerMs { get; init; } = 5;
+    public int RatePerSecond { get; init; } = 10_000;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args, out string? childClient)
+    {
+        childClient = null;
+        var o = new BenchOptions();
+        int i = 0;
+        if (i < args.Count && args[i] == "child") { childClient = args[i + 1]; i += 2; }
+        if (i < args.Count && !args[i].StartsWith("--", StringComparison.Ordinal)) o = o with { Scenario = args[i++] };
+        for (; i < args.Count; i++)
+        {
+            string name = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            o = name switch
+            {
+                "--size" => o with { Size = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--messages" => o with { Messages = long.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--partitions" => o with { Partitions = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--acks" => o with { Acks = Value() },
+                "--rounds" => o with { Rounds = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--bootstrap" => o with { Bootstrap = Value() },
+                "--broker" => o with { Broker = Value() },
+                "--clients" => o with { Clients = Value().Split(',', StringSplitOptions.RemoveEmptyEntries) },
+                "--topic" => o with { Topic = Value() },
+                "--linger-ms" => o with { LingerMs = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--rate" => o with { RatePerSecond = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                _ => throw new ArgumentException($"Unknown option {name}"),
+            };
+        }
+        if (o.Scenario is not ("produce" or "consume" or "latency")) throw new ArgumentException($"Unknown scenario {o.Scenario}");
+        return o;
+    }
+
+    /// <summary>The arguments that make a child process run this scenario.</summary>
+    public List<string> ToChildArgs(string client, string bootstrap) =>
+    [
+        "child", client, Scenario, "--size", Size.ToString(CultureInfo.InvariantCulture),
+        "--messages", Messages.ToString(CultureInfo.InvariantCulture), "--partitions", Partitions.ToString(CultureInfo.InvariantCulture),
+        "--acks", Acks, "--bootstrap", bootstrap, "--topic", Topic, "--linger-ms", LingerMs.ToString(CultureInfo.InvariantCulture),
+        "--rate", RatePerSecond.ToString(CultureInfo.InvariantCulture),
+    ];
+}

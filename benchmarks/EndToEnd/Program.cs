@@ -1,0 +1,30 @@
+using Samsa.Benchmarks.EndToEnd;
+using Samsa.Benchmarks.EndToEnd.Runs;
+using Samsa.Testing;
+
+// dotnet run -c Release --project benchmarks/EndToEnd -- produce --size 100 --messages 2000000 --partitions 12 --acks all --rounds 3
+// Options: --bootstrap host:port (external cluster), --broker mini|mock, --clients samsa,confluent, --linger-ms 5, --rate 10000.
+if (args.Length > 0 && args[0] == "mock-broker")
+{
+    // Child: a one-broker librdkafka mock cluster with the given topics; runs until standard input closes.
+    int partitions = int.Parse(args[2]);
+    using var mock = new LibrdkafkaMockCluster(brokerCount: 1);
+    foreach (var topic in args.Skip(3)) mock.CreateTopic(topic, partitions, 1);
+    Console.WriteLine($"BOOTSTRAP {mock.BootstrapServers}");
+    await Console.In.ReadToEndAsync();
+    return 0;
+}
+
+var options = BenchOptions.Parse(args, out var childClient);
+if (childClient is null) return await Orchestrator.RunAsync(options);
+
+var run = ClientRuns.Get(childClient) ?? throw new ArgumentException($"unknown client {childClient}");
+var measurement = new Measurement();
+var result = options.Scenario switch
+{
+    "produce" => await run.ProduceAsync(options, measurement),
+    "consume" => await run.ConsumeAsync(options, measurement),
+    _ => await run.LatencyAsync(options, measurement),
+};
+Console.WriteLine(result.ToJson());
+return 0;

@@ -1,0 +1,96 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using Confluent.Kafka;
+
+namespace Samsa.Benchmarks.EndToEnd.Runs;
+
+/// <summary>Confluent.Kafka 1.9.3 over Debian's librdkafka, configured like ours: idempotent, linger as given.</summary>
+internal sealed class ConfluentRun : IClientRun
+{
+    public Task<RunResult> ProduceAsync(BenchOptions o, Measurement m)
+    {
+        var config = new ProducerConfig
+        {
+            BootstrapServers = o.Bootstrap,
+            Acks = o.Acks switch { "0" => Acks.None, "1" => Acks.Leader, _ => Acks.All },
+            EnableIdempotence = o.Acks is "all" or "-1",
+            LingerMs = o.LingerMs,
+        };
+        using var producer = new ProducerBuilder<Null, byte[]>(config).Build();
+        var message = new Message<Null, byte[]> { Value = new byte[o.Size] };
+        long errors = 0;
+        Action<DeliveryReport<Null, byte[]>> onDelivery = report => { if (report.Error.IsError) Interlocked.Increment(ref errors); };
+        producer.Produce(o.Topic, message, onDelivery); // warm-up: metadata and connection
+        producer.Flush(TimeSpan.FromSeconds(30));
+        m.Start();
+        for (long i = 0; i < o.Messages; i++)
+        {
+            while (true)
+            {
+                try
+                {
+                    producer.Produce(o.Topic, message, onDelivery);
+                    break;
+                }
+                catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+                {
+                    producer.Poll(TimeSpan.FromMilliseconds(10));
+                }
+            }
+        }
+        producer.Flush(Timeout.InfiniteTimeSpan);
+        return Task.FromResult(m.Stop(o, "confluent", o.Messages, errors));
+    }
+
+    public Task<RunResult> ConsumeAsync(BenchOptions o, Measurement m)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = o.Bootstrap,
+            GroupId = "bench-unused",
+            EnableAutoCommit = false,
+            EnablePartitionEof = false,
+        };
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
+        consumer.Assign(Enumerable.Range(0, o.Partitions).Select(p => new TopicPartitionOffset(o.Topic, p, Offset.Beginning)));
+        long count = 0;
+        m.Start();
+        while (count < o.Messages)
+        {
+            var result = consumer.Consume(TimeSpan.FromSeconds(30)) ?? throw new TimeoutException($"Consumed {count} of {o.Messages}; no record for 30 s.");
+            count++;
+        }
+        return Task.FromResult(m.Stop(o, "confluent", count, 0));
+    }
+
+    public async Task<RunResult> LatencyAsync(BenchOptions o, Measurement m)
+    {
+        var consumerConfig = new ConsumerConfig { BootstrapServers = o.Bootstrap, GroupId = "bench-latency", EnableAutoCommit = false, FetchWaitMaxMs = 100 };
+        using var consumer = new ConsumerBuilder<Ignore, byte[]>(consumerConfig).Build();
+        consumer.Assign(Enumerable.Range(0, o.Partitions).Select(p => new TopicPartitionOffset(o.Topic, p, Offset.End)));
+        var producerConfig = new ProducerConfig { BootstrapServers = o.Bootstrap, Acks = Acks.All, EnableIdempotence = true, LingerMs = o.LingerMs };
+        using var producer = new ProducerBuilder<Null, byte[]>(producerConfig).Build();
+        var latencies = new double[o.Messages];
+        long received = 0;
+        var consumeTask = Task.Run(() =>
+        {
+            while (received < o.Messages)
+            {
+                var r = consumer.Consume(TimeSpan.FromSeconds(30)) ?? throw new TimeoutException("no record for 30 s");
+                long sent = BinaryPrimitives.ReadInt64LittleEndian(r.Message.Value);
+                latencies[received++] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+            }
+        });
+        await Task.Delay(2000); // let the consumer's assignment settle at the end offset
+        m.Start();
+        await Pacer.RunAsync(o.Messages, o.RatePerSecond, () =>
+        {
+            var value = new byte[Math.Max(o.Size, 8)];
+            BinaryPrimitives.WriteInt64LittleEndian(value, Stopwatch.GetTimestamp());
+            producer.Produce(o.Topic, new Message<Null, byte[]> { Value = value });
+        });
+        producer.Flush(Timeout.InfiniteTimeSpan);
+        await consumeTask;
+        return m.Stop(o, "confluent", o.Messages, 0, Percentiles.Of(latencies));
+    }
+}
