@@ -46,11 +46,7 @@ internal sealed unsafe class BlockEncoder
             if (count >= 32)
             {
                 Span<uint> counts = _counts;
-                counts.Clear();
-                for (int i = 0; i < count; i++)
-                {
-                    counts[lit[i]]++;
-                }
+                Histogram(lit, count, counts);
 
                 if (counts[lit[0]] == (uint)count)
                 {
@@ -76,6 +72,31 @@ internal sealed unsafe class BlockEncoder
             int hdr = WriteRawOrRleHeader(dst, 0, count);
             new ReadOnlySpan<byte>(lit, count).CopyTo(new Span<byte>(dst + hdr, count));
             return hdr + count;
+        }
+    }
+
+    private static void Histogram(byte* p, int count, Span<uint> counts)
+    {
+        // Four interleaved tables break the store-to-load dependency on repeated bytes.
+        uint* t = stackalloc uint[4 * 256];
+        new Span<uint>(t, 4 * 256).Clear();
+        int i = 0;
+        for (; i + 4 <= count; i += 4)
+        {
+            t[p[i]]++;
+            t[256 + p[i + 1]]++;
+            t[512 + p[i + 2]]++;
+            t[768 + p[i + 3]]++;
+        }
+
+        for (; i < count; i++)
+        {
+            t[p[i]]++;
+        }
+
+        for (int s = 0; s < 256; s++)
+        {
+            counts[s] = t[s] + t[256 + s] + t[512 + s] + t[768 + s];
         }
     }
 

@@ -11,8 +11,8 @@ internal readonly record struct MatchParameters(int WindowLog, int HashLog, int 
     {
         <= 1 => new(19, 16, 0, 0, 0, 6, 5, 16),
         2 => new(20, 17, 0, 0, 0, 5, 6, 24),
-        3 => new(21, 17, 16, 2, 1, 5, 7, 32),
-        4 => new(21, 17, 17, 4, 1, 5, 7, 32),
+        3 => new(21, 17, 0, 0, 1, 5, 7, 32),
+        4 => new(21, 17, 16, 4, 1, 5, 7, 32),
         5 => new(21, 18, 17, 8, 1, 4, 8, 48),
         6 => new(21, 18, 18, 16, 1, 4, 8, 64),
         <= 9 => new(22, 18, 18, 32, 2, 4, 9, 96),
@@ -175,6 +175,7 @@ internal sealed unsafe class MatchFinder
     {
         store.Reset();
         byte* blockEnd = src + end;
+        store.ReadLimit = blockEnd;
         int ilimit = end - 8;
         int ip = start;
         int anchor = start;
@@ -206,7 +207,14 @@ internal sealed unsafe class MatchFinder
             matchLength = Search(src, ip, blockEnd, out offset);
             if (matchLength < minMatch)
             {
-                ip += 1 + ((ip - anchor) >> stepShift);
+                int step = 1 + ((ip - anchor) >> stepShift);
+                ip += step;
+                if (step > 1 && chained && ip < ilimit)
+                {
+                    // Incompressible stretch: do not index the skipped positions.
+                    _nextToIndex = Math.Max(_nextToIndex, ip);
+                }
+
                 continue;
             }
 

@@ -6,7 +6,7 @@ namespace Samsa.Protocol.Compression.Zstd;
 /// The sequences and literals the match finder produced for one block, with offsets already turned into offset values
 /// (repeat codes 1-3 or offset+3) under the same repeat-offset rules the decoder applies.
 /// </summary>
-internal sealed class SequenceStore
+internal sealed unsafe class SequenceStore
 {
     public readonly byte[] Literals = new byte[ZstdConstants.BlockSizeMax + 64];
     public readonly uint[] LiteralLengths = new uint[ZstdConstants.BlockSizeMax / 3 + 1];
@@ -18,6 +18,9 @@ internal sealed class SequenceStore
 
     private static readonly byte[] s_literalLengthCode = BuildCodeTable(ZstdConstants.LiteralsLengthBase, ZstdConstants.LiteralsLengthBits, 0, 64);
     private static readonly byte[] s_matchLengthCode = BuildCodeTable(ZstdConstants.MatchLengthBase, ZstdConstants.MatchLengthBits, 3, 128);
+
+    /// <summary>End of the readable source for the current block; literal copies never read past it.</summary>
+    public byte* ReadLimit;
 
     public int LiteralCount;
     public int Count;
@@ -41,7 +44,19 @@ internal sealed class SequenceStore
     /// <summary>Adds a sequence: <paramref name="literalLength"/> literals from <paramref name="literals"/>, then a match.</summary>
     public unsafe void Add(byte* literals, int literalLength, uint offset, int matchLength)
     {
-        new ReadOnlySpan<byte>(literals, literalLength).CopyTo(Literals.AsSpan(LiteralCount));
+        if (literalLength <= 16 && literals + 16 <= ReadLimit)
+        {
+            fixed (byte* dst = Literals)
+            {
+                System.Runtime.CompilerServices.Unsafe.WriteUnaligned(dst + LiteralCount,
+                    System.Runtime.CompilerServices.Unsafe.ReadUnaligned<System.Runtime.Intrinsics.Vector128<byte>>(literals));
+            }
+        }
+        else
+        {
+            new ReadOnlySpan<byte>(literals, literalLength).CopyTo(Literals.AsSpan(LiteralCount));
+        }
+
         LiteralCount += literalLength;
         uint value;
         if (literalLength > 0)
