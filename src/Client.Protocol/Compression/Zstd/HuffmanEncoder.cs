@@ -44,8 +44,20 @@ internal sealed unsafe class HuffmanEncoder
 
         MaxSymbol = maxSymbol;
         Span<int> order = _order.AsSpan(0, n);
-        uint[] countsCopy = counts.ToArray();
-        order.Sort((a, b) => countsCopy[a] != countsCopy[b] ? countsCopy[a].CompareTo(countsCopy[b]) : a.CompareTo(b));
+        // Insertion sort by (count, symbol): at most 256 entries, and no allocation.
+        for (int i = 1; i < n; i++)
+        {
+            int sym = order[i];
+            uint c = counts[sym];
+            int j = i - 1;
+            while (j >= 0 && counts[order[j]] > c)
+            {
+                order[j + 1] = order[j];
+                j--;
+            }
+
+            order[j + 1] = sym;
+        }
 
         // Two-queue Huffman: leaves 0..n-1 (ascending counts), internal nodes n..2n-2 created in non-decreasing weight.
         Span<long> weight = stackalloc long[512];
