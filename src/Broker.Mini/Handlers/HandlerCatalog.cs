@@ -8,6 +8,14 @@ internal static class HandlerCatalog
         var list = new List<IRequestHandler>();
         list.Add(new ApiVersionsHandler(() => list));
         list.Add(new MetadataHandler());
+        list.Add(new ProduceHandler());
+        list.Add(new FetchHandler());
+        list.Add(new ListOffsetsHandler());
+        list.Add(new CreateTopicsHandler());
+        list.Add(new DeleteTopicsHandler());
+        list.Add(new CreatePartitionsHandler());
+        list.Add(new InitProducerIdHandler());
+        list.Add(new FindCoordinatorHandler());
         return list;
     }
 }
