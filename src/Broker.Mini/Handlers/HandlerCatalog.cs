@@ -16,6 +16,13 @@ internal static class HandlerCatalog
         list.Add(new CreatePartitionsHandler());
         list.Add(new InitProducerIdHandler());
         list.Add(new FindCoordinatorHandler());
+        list.Add(new OffsetForLeaderEpochHandler());
+        list.Add(new DescribeConfigsHandler());
+        list.Add(new AlterConfigsHandler());
+        list.Add(new IncrementalAlterConfigsHandler());
+        list.Add(new DeleteRecordsHandler());
+        list.Add(new DescribeClusterHandler());
+        list.Add(new DescribeLogDirsHandler());
         return list;
     }
 }
