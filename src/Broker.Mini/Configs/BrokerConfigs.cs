@@ -1,0 +1,40 @@
+namespace Samsa.Broker.Mini.Configs;
+
+/// <summary>Kafka's broker-level configs that Broker.Mini honours or reports, with Kafka's defaults.</summary>
+internal static class BrokerConfigs
+{
+    public const string AutoCreateTopicsEnable = "auto.create.topics.enable";
+    public const string NumPartitions = "num.partitions";
+    public const string DefaultReplicationFactor = "default.replication.factor";
+    public const string SocketRequestMaxBytes = "socket.request.max.bytes";
+    public const string DeleteTopicEnable = "delete.topic.enable";
+    public const string LogRetentionCheckIntervalMs = "log.retention.check.interval.ms";
+
+    /// <summary>Every broker config, by name: the topic synonyms plus broker-only keys.</summary>
+    public static IReadOnlyDictionary<string, ConfigDef> All { get; } = Build();
+
+    private static Dictionary<string, ConfigDef> Build()
+    {
+        var list = new List<ConfigDef>
+        {
+            new("node.id", ConfigType.Int, null, "The node id of this broker.", ReadOnly: true),
+            new("broker.id", ConfigType.Int, "-1", "The broker id (same as node.id).", ReadOnly: true),
+            new("log.dirs", ConfigType.String, null, "Directories holding log data.", ReadOnly: true),
+            new(AutoCreateTopicsEnable, ConfigType.Boolean, "true", "Create topics on Metadata requests for unknown topics."),
+            new(NumPartitions, ConfigType.Int, "1", "Default partition count for new topics.", Min: 1),
+            new(DefaultReplicationFactor, ConfigType.Int, "1", "Default replication factor for new topics.", Min: 1),
+            new(DeleteTopicEnable, ConfigType.Boolean, "true", "Allow DeleteTopics."),
+            new(SocketRequestMaxBytes, ConfigType.Int, "104857600", "Largest request frame accepted.", Min: 1, ReadOnly: true),
+            new(LogRetentionCheckIntervalMs, ConfigType.Long, "300000", "How often retention is enforced.", Min: 1),
+            new("offsets.topic.replication.factor", ConfigType.Short, "3", "Replication factor of __consumer_offsets.", Min: 1),
+            new("offsets.topic.num.partitions", ConfigType.Int, "50", "Partitions of __consumer_offsets.", Min: 1),
+            new("log.retention.hours", ConfigType.Int, "168", "Hours to keep a segment (log.retention.ms wins when set)."),
+        };
+        foreach (var topic in TopicConfigs.All.Values)
+        {
+            if (topic.BrokerSynonym is { } name && !list.Any(d => d.Name == name))
+                list.Add(topic with { Name = name, BrokerSynonym = null });
+        }
+        return list.ToDictionary(d => d.Name, StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,28 @@
+namespace Samsa.Broker.Mini.Handlers;
+
+/// <summary>Every handler the broker registers, one per API key.</summary>
+internal static class HandlerCatalog
+{
+    public static List<IRequestHandler> Create()
+    {
+        var list = new List<IRequestHandler>();
+        list.Add(new ApiVersionsHandler(() => list));
+        list.Add(new MetadataHandler());
+        list.Add(new ProduceHandler());
+        list.Add(new FetchHandler());
+        list.Add(new ListOffsetsHandler());
+        list.Add(new CreateTopicsHandler());
+        list.Add(new DeleteTopicsHandler());
+        list.Add(new CreatePartitionsHandler());
+        list.Add(new InitProducerIdHandler());
+        list.Add(new FindCoordinatorHandler());
+        list.Add(new OffsetForLeaderEpochHandler());
+        list.Add(new DescribeConfigsHandler());
+        list.Add(new AlterConfigsHandler());
+        list.Add(new IncrementalAlterConfigsHandler());
+        list.Add(new DeleteRecordsHandler());
+        list.Add(new DescribeClusterHandler());
+        list.Add(new DescribeLogDirsHandler());
+        return list;
+    }
+}

@@ -1,0 +1,198 @@
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Samsa.Broker.Mini.Cluster;
+using Samsa.Broker.Mini.Configs;
+using Samsa.Broker.Mini.Handlers;
+using Samsa.Broker.Mini.Transport;
+using Samsa.Protocol;
+
+namespace Samsa.Broker.Mini;
+
+/// <summary>
+/// An in-process Kafka cluster of one or more brokers that real clients can talk to over TCP, or tests over
+/// in-memory pipes. Start with <see cref="StartAsync"/>; dispose to stop.
+/// </summary>
+public sealed class MiniCluster : IAsyncDisposable
+{
+    private readonly ClusterState _state;
+    private readonly RequestDispatcher _dispatcher;
+    private readonly InterceptorRegistry _interceptors = new();
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _shutdown = new();
+    private Task _retentionLoop = Task.CompletedTask;
+    private int _disposed;
+
+    private MiniCluster(MiniClusterOptions options)
+    {
+        _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Samsa.Broker.Mini");
+        _state = new ClusterState(options, _logger);
+        _dispatcher = new RequestDispatcher(_state, HandlerCatalog.Create(), _interceptors, _logger);
+    }
+
+    /// <summary>Starts a cluster: binds every broker, recovers any saved state, and starts retention.</summary>
+    public static Task<MiniCluster> StartAsync(MiniClusterOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new MiniClusterOptions();
+        options.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        var cluster = new MiniCluster(options);
+        try
+        {
+            lock (cluster._state.Sync)
+            {
+                foreach (var broker in cluster._state.Brokers)
+                {
+                    broker.Listener = SocketListener.Start(broker, cluster._dispatcher, cluster._logger);
+                    broker.IsAlive = true;
+                }
+                cluster._state.LoadMetadata();
+                cluster._state.RefreshTopicConfigs();
+            }
+        }
+        catch
+        {
+            _ = cluster.DisposeAsync().AsTask();
+            throw;
+        }
+        Log.ClusterStarted(cluster._logger, cluster._state.ClusterId, options.Brokers, options.DataDirectory ?? "memory");
+        cluster._retentionLoop = Task.Run(cluster.RetentionLoopAsync);
+        return Task.FromResult(cluster);
+    }
+
+    /// <summary>The cluster id reported in Metadata and DescribeCluster.</summary>
+    public string ClusterId => _state.ClusterId;
+
+    /// <summary>Comma-separated host:port of every broker, for a client's bootstrap.servers.</summary>
+    public string BootstrapServers => string.Join(',', _state.Brokers.Select(b => b.Endpoint));
+
+    /// <summary>Number of brokers (node ids are 0..BrokerCount-1).</summary>
+    public int BrokerCount => _state.Brokers.Length;
+
+    /// <summary>The host:port broker <paramref name="brokerId"/> listens on.</summary>
+    public string EndpointOf(int brokerId) => Broker(brokerId).Endpoint;
+
+    /// <summary>
+    /// Opens a socket-free connection to a broker: write Kafka request frames to the returned pipe's Output and read
+    /// response frames from its Input. Complete the Output to close the connection.
+    /// </summary>
+    public IDuplexPipe ConnectInMemory(int brokerId = 0)
+    {
+        var broker = Broker(brokerId);
+        if (!broker.IsAlive) throw new InvalidOperationException($"Broker {brokerId} is stopped.");
+        var toServer = new Pipe();
+        var toClient = new Pipe();
+        new Connection(new DuplexPipe(toServer.Reader, toClient.Writer), broker, _dispatcher, _logger).Start();
+        return new DuplexPipe(toClient.Reader, toServer.Writer);
+    }
+
+    /// <summary>
+    /// Stops a broker as if it crashed: closes its listener and connections, removes it from every ISR and moves its
+    /// leaderships to other in-sync replicas with a leader epoch bump.
+    /// </summary>
+    public async Task StopBrokerAsync(int brokerId)
+    {
+        var broker = Broker(brokerId);
+        SocketListener? listener;
+        lock (_state.Sync)
+        {
+            if (!broker.IsAlive) return;
+            listener = broker.Listener;
+            broker.Listener = null;
+            _state.OnBrokerStopped(brokerId);
+        }
+        if (listener is not null) await listener.DisposeAsync().ConfigureAwait(false);
+        await Task.WhenAll(broker.Connections.AbortAll()).ConfigureAwait(false);
+        Log.BrokerStopped(_logger, brokerId);
+    }
+
+    /// <summary>Restarts a stopped broker on its previous port; it rejoins the ISR of its partitions.</summary>
+    public Task StartBrokerAsync(int brokerId)
+    {
+        var broker = Broker(brokerId);
+        lock (_state.Sync)
+        {
+            if (broker.IsAlive) return Task.CompletedTask;
+            broker.Listener = SocketListener.Start(broker, _dispatcher, _logger);
+            _state.OnBrokerStarted(brokerId);
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Adds an interceptor for requests of <paramref name="apiKey"/> (any key when null) reaching
+    /// <paramref name="brokerId"/> (any broker when null). Interceptors run in the order added; dispose the result to remove it.
+    /// </summary>
+    public IDisposable Intercept(ApiKey? apiKey, int? brokerId, RequestInterceptor interceptor)
+    {
+        ArgumentNullException.ThrowIfNull(interceptor);
+        return _interceptors.Add(apiKey, brokerId, interceptor);
+    }
+
+    /// <summary>Creates a topic directly (as CreateTopics would), with Kafka-named topic configs.</summary>
+    public Task CreateTopicAsync(string name, int partitions = 1, int replicationFactor = 1, IReadOnlyDictionary<string, string>? configs = null)
+    {
+        lock (_state.Sync)
+        {
+            var asked = (configs ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
+            var error = TopicValidation.Validate(_state, name, partitions, replicationFactor, asked);
+            if (error is { } e) throw new InvalidOperationException($"{e.Code}: {e.Message}");
+            _state.CreateTopic(name, _state.AssignReplicas(partitions, replicationFactor), configs ?? new Dictionary<string, string>());
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Enforces retention on every partition now, instead of waiting for <c>log.retention.check.interval.ms</c>.</summary>
+    public void EnforceRetention()
+    {
+        lock (_state.Sync) _state.ApplyRetention();
+    }
+
+    internal ClusterState State => _state;
+
+    /// <summary>Stops every broker, closes every connection and flushes the data directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        Log.ClusterStopping(_logger);
+        _shutdown.Cancel();
+        var closing = new List<Task>();
+        foreach (var broker in _state.Brokers)
+        {
+            SocketListener? listener;
+            lock (_state.Sync)
+            {
+                listener = broker.Listener;
+                broker.Listener = null;
+                broker.IsAlive = false;
+            }
+            if (listener is not null) await listener.DisposeAsync().ConfigureAwait(false);
+            closing.AddRange(broker.Connections.AbortAll());
+        }
+        await Task.WhenAll(closing).ConfigureAwait(false);
+        await _retentionLoop.ConfigureAwait(false);
+        lock (_state.Sync) _state.Dispose();
+        _shutdown.Dispose();
+    }
+
+    private BrokerNode Broker(int brokerId) =>
+        brokerId >= 0 && brokerId < _state.Brokers.Length ? _state.Brokers[brokerId]
+        : throw new ArgumentOutOfRangeException(nameof(brokerId), brokerId, "No such broker.");
+
+    private async Task RetentionLoopAsync()
+    {
+        long intervalMs;
+        lock (_state.Sync) intervalMs = long.Parse(_state.BrokerConfig(0, BrokerConfigs.LogRetentionCheckIntervalMs).Value!, System.Globalization.CultureInfo.InvariantCulture);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(intervalMs), _state.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_shutdown.Token).ConfigureAwait(false)) EnforceRetention();
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown.
+        }
+    }
+
+    private sealed record DuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+}

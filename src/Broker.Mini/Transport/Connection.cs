@@ -1,0 +1,137 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
+using Samsa.Broker.Mini.Cluster;
+using Samsa.Broker.Mini.Handlers;
+using Samsa.Protocol;
+using Samsa.Protocol.Primitives;
+
+namespace Samsa.Broker.Mini.Transport;
+
+/// <summary>
+/// One client connection over any duplex pipe (socket or in-memory). A single request loop reads whole frames,
+/// handles them one at a time (so responses go out in request order, like Kafka's muted channels) and writes each
+/// response before reading the next request. A malformed or oversized frame closes only this connection.
+/// </summary>
+internal sealed class Connection
+{
+    private static long s_nextId;
+    private readonly IDuplexPipe _pipe;
+    private readonly BrokerNode _broker;
+    private readonly RequestDispatcher _dispatcher;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _cts = new();
+    private readonly IDisposable? _transport;
+    private Task _completion = Task.CompletedTask;
+
+    public Connection(IDuplexPipe pipe, BrokerNode broker, RequestDispatcher dispatcher, ILogger logger, IDisposable? transport = null)
+    {
+        _pipe = pipe;
+        _broker = broker;
+        _dispatcher = dispatcher;
+        _logger = logger;
+        _transport = transport;
+        Id = Interlocked.Increment(ref s_nextId);
+    }
+
+    public long Id { get; }
+
+    public Task Completion => _completion;
+
+    /// <summary>Registers the connection with its broker and starts its request loop.</summary>
+    public void Start()
+    {
+        _broker.Connections.Add(this);
+        _completion = Task.Run(RunAsync);
+    }
+
+    /// <summary>Stops the loop and closes the transport.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _cts.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already finished.
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _pipe.Input;
+        var writer = _pipe.Output;
+        var token = _cts.Token;
+        int maxFrame = _dispatcher.MaxRequestBytes;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var result = await reader.ReadAsync(token).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                byte[] frame;
+                try
+                {
+                    if (!FrameReader.TryReadFrame(ref buffer, out var slice, maxFrame))
+                    {
+                        reader.AdvanceTo(buffer.Start, buffer.End);
+                        if (result.IsCompleted || result.IsCanceled) break;
+                        continue;
+                    }
+                    frame = slice.ToArray();
+                }
+                catch (KafkaProtocolException ex)
+                {
+                    Log.MalformedRequest(_logger, _broker.Id, Id, ex.Message);
+                    break;
+                }
+                reader.AdvanceTo(buffer.Start);
+                var outcome = await _dispatcher.DispatchAsync(frame, _broker, Id, token).ConfigureAwait(false);
+                if (outcome.Close) break;
+                if (outcome.Response is { } response)
+                {
+                    ResponseWriter.Write(writer, outcome.CorrelationId, outcome.ApiKey, outcome.Version, response);
+                    var flush = await writer.FlushAsync(token).ConfigureAwait(false);
+                    if (flush.IsCompleted || flush.IsCanceled) break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Broker stop or cluster disposal.
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            Log.TransportError(_logger, _broker.Id, Id, ex.Message);
+        }
+        finally
+        {
+            _broker.Connections.Remove(this);
+            await reader.CompleteAsync().ConfigureAwait(false);
+            await writer.CompleteAsync().ConfigureAwait(false);
+            _transport?.Dispose();
+            _cts.Dispose();
+            Log.ConnectionClosed(_logger, _broker.Id, Id);
+        }
+    }
+}
+
+/// <summary>Frames a response: size, response header (version from the API), body.</summary>
+internal static class ResponseWriter
+{
+    public static void Write(PipeWriter writer, int correlationId, ApiKey key, short version, Protocol.Messages.IKafkaApiMessage body)
+    {
+        short headerVersion = ApiKeys.ResponseHeaderVersion(key, version);
+        var header = new Protocol.Messages.ResponseHeader { CorrelationId = correlationId };
+        int headerSize = header.ComputeSize(headerVersion);
+        int bodySize = body.ComputeSize(version);
+        int total = 4 + headerSize + bodySize;
+        var span = writer.GetSpan(total)[..total];
+        var w = new KafkaWriter(span);
+        w.WriteInt32(headerSize + bodySize);
+        header.Write(ref w, headerVersion);
+        body.Write(ref w, version);
+        writer.Advance(total);
+    }
+}
