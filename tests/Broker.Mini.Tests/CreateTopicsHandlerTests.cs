@@ -30,7 +30,7 @@ public sealed class CreateTopicsHandlerTests
     {
         await using var cluster = await MiniCluster.StartAsync();
         await using var client = TestClient.Connect(cluster);
-        var r = await client.SendAsync(new CreateTopicsRequest { Topics = { Topic("dry") }, validateOnly = true }, 5);
+        var r = await client.SendAsync(new CreateTopicsRequest { Topics = { Topic("dry") }, ValidateOnly = true }, 5);
         Assert.Equal(0, r.Topics[0].ErrorCode);
         Assert.False(cluster.State.Topics.ContainsKey("dry"));
     }

@@ -13,6 +13,16 @@ internal sealed class StructModel
 /// <summary>Resolves a message spec into the classes to emit.</summary>
 internal static class ModelBuilder
 {
+    /// <summary>
+    /// The C# property for a spec field: the spec's name with its first letter upper-cased (a few specs spell
+    /// fields like <c>validateOnly</c>), suffixed with <c>Value</c> when it would equal its class's name.
+    /// </summary>
+    public static string PropertyName(string field, string className)
+    {
+        var name = char.ToUpperInvariant(field[0]) + field[1..];
+        return name == className ? name + "Value" : name;
+    }
+
     public static (StructModel Top, List<StructModel> Structs) Build(MessageSpec msg)
     {
         var specs = new Dictionary<string, (StructSpec Spec, Versions Ctx)>(StringComparer.Ordinal);
@@ -53,7 +63,7 @@ internal static class ModelBuilder
         foreach (var c in msg.CommonStructs)
             if (!specs.ContainsKey(c.Name)) { specs[c.Name] = (c, msg.ValidVersions); order.Add(c.Name); Walk(c.Fields, msg.ValidVersions); }
 
-        var topProps = new HashSet<string>(msg.Fields.Select(f => f.Name), StringComparer.Ordinal);
+        var topProps = new HashSet<string>(msg.Fields.Select(f => PropertyName(f.Name, msg.Name)), StringComparer.Ordinal);
         var classNames = specs.Keys.ToDictionary(n => n, n => topProps.Contains(n) || n == msg.Name ? n + "Data" : n, StringComparer.Ordinal);
 
         List<FieldModel> Models(List<FieldSpec> fields, string className) => fields.Select(f =>
@@ -65,7 +75,7 @@ internal static class ModelBuilder
             return new FieldModel
             {
                 Spec = f,
-                Prop = f.Name == className ? f.Name + "Value" : f.Name,
+                Prop = PropertyName(f.Name, className),
                 Kind = kind,
                 ElementKind = elementKind,
                 StructName = structName,

@@ -25,7 +25,7 @@ internal sealed class CreateTopicsHandler : RequestHandler<CreateTopicsRequest>
                     Fail(result, new ApiError(ErrorCode.InvalidRequest, $"Duplicate topic name {t.Name} in the request."));
                     continue;
                 }
-                var error = Create(cluster, t, request.validateOnly, result);
+                var error = Create(cluster, t, request.ValidateOnly, result);
                 if (error is { } e) Fail(result, e);
             }
         }

@@ -24,11 +24,11 @@ public sealed partial class CreateTopicsRequest : IKafkaRequest<CreateTopicsResp
 
     /// <summary>How long to wait in milliseconds before timing out the request.</summary>
     [KafkaField("0+")]
-    public int timeoutMs { get; set; } = 60000;
+    public int TimeoutMs { get; set; } = 60000;
 
     /// <summary>If true, check that the topics can be created as specified, but don't create anything.</summary>
     [KafkaField("1+")]
-    public bool validateOnly { get; set; } = false;
+    public bool ValidateOnly { get; set; } = false;
 
     /// <summary>Tagged fields this version of Samsa does not know, kept for a faithful round trip.</summary>
     public List<RawTaggedField>? UnknownTaggedFields { get; set; }
@@ -52,10 +52,10 @@ public sealed partial class CreateTopicsRequest : IKafkaRequest<CreateTopicsResp
                 Topics = list;
             }
         }
-        timeoutMs = reader.ReadInt32();
+        TimeoutMs = reader.ReadInt32();
         if (version >= 1)
         {
-            validateOnly = reader.ReadBool();
+            ValidateOnly = reader.ReadBool();
         }
         if (flexible)
         {
@@ -89,12 +89,12 @@ public sealed partial class CreateTopicsRequest : IKafkaRequest<CreateTopicsResp
                 Topics[i].Write(ref writer, version);
             }
         }
-        writer.WriteInt32(timeoutMs);
+        writer.WriteInt32(TimeoutMs);
         if (version >= 1)
         {
-            writer.WriteBool(validateOnly);
+            writer.WriteBool(ValidateOnly);
         }
-        else if (validateOnly != false) ThrowHelper.ThrowNonDefaultField("CreateTopicsRequest.validateOnly", version);
+        else if (ValidateOnly != false) ThrowHelper.ThrowNonDefaultField("CreateTopicsRequest.ValidateOnly", version);
         if (flexible)
         {
             int taggedCount = UnknownTaggedFields?.Count ?? 0;
@@ -138,8 +138,8 @@ public sealed partial class CreateTopicsRequest : IKafkaRequest<CreateTopicsResp
         if (obj is not CreateTopicsRequest other) return false;
         if (ReferenceEquals(this, other)) return true;
         if (!(MessageEquality.ListEqual(Topics, other.Topics))) return false;
-        if (!(timeoutMs == other.timeoutMs)) return false;
-        if (!(validateOnly == other.validateOnly)) return false;
+        if (!(TimeoutMs == other.TimeoutMs)) return false;
+        if (!(ValidateOnly == other.ValidateOnly)) return false;
         return MessageEquality.TaggedEqual(UnknownTaggedFields, other.UnknownTaggedFields);
     }
 
@@ -147,8 +147,8 @@ public sealed partial class CreateTopicsRequest : IKafkaRequest<CreateTopicsResp
     public override int GetHashCode()
     {
         var hash = new HashCode();
-        hash.Add(timeoutMs);
-        hash.Add(validateOnly);
+        hash.Add(TimeoutMs);
+        hash.Add(ValidateOnly);
         hash.Add(Topics?.Count ?? -1);
         return hash.ToHashCode();
     }

@@ -24,7 +24,7 @@ public sealed partial class LeaderAndIsrRequest : IKafkaRequest<LeaderAndIsrResp
 
     /// <summary>If KRaft controller id is used during migration. See KIP-866</summary>
     [KafkaField("7+")]
-    public bool isKRaftController { get; set; } = false;
+    public bool IsKRaftController { get; set; } = false;
 
     /// <summary>The current controller epoch.</summary>
     [KafkaField("0+")]
@@ -61,7 +61,7 @@ public sealed partial class LeaderAndIsrRequest : IKafkaRequest<LeaderAndIsrResp
         ControllerId = reader.ReadInt32();
         if (version >= 7)
         {
-            isKRaftController = reader.ReadBool();
+            IsKRaftController = reader.ReadBool();
         }
         ControllerEpoch = reader.ReadInt32();
         if (version >= 2)
@@ -145,9 +145,9 @@ public sealed partial class LeaderAndIsrRequest : IKafkaRequest<LeaderAndIsrResp
         writer.WriteInt32(ControllerId);
         if (version >= 7)
         {
-            writer.WriteBool(isKRaftController);
+            writer.WriteBool(IsKRaftController);
         }
-        else if (isKRaftController != false) ThrowHelper.ThrowNonDefaultField("LeaderAndIsrRequest.isKRaftController", version);
+        else if (IsKRaftController != false) ThrowHelper.ThrowNonDefaultField("LeaderAndIsrRequest.IsKRaftController", version);
         writer.WriteInt32(ControllerEpoch);
         if (version >= 2)
         {
@@ -270,7 +270,7 @@ public sealed partial class LeaderAndIsrRequest : IKafkaRequest<LeaderAndIsrResp
         if (obj is not LeaderAndIsrRequest other) return false;
         if (ReferenceEquals(this, other)) return true;
         if (!(ControllerId == other.ControllerId)) return false;
-        if (!(isKRaftController == other.isKRaftController)) return false;
+        if (!(IsKRaftController == other.IsKRaftController)) return false;
         if (!(ControllerEpoch == other.ControllerEpoch)) return false;
         if (!(BrokerEpoch == other.BrokerEpoch)) return false;
         if (!(Type == other.Type)) return false;
@@ -285,7 +285,7 @@ public sealed partial class LeaderAndIsrRequest : IKafkaRequest<LeaderAndIsrResp
     {
         var hash = new HashCode();
         hash.Add(ControllerId);
-        hash.Add(isKRaftController);
+        hash.Add(IsKRaftController);
         hash.Add(ControllerEpoch);
         hash.Add(BrokerEpoch);
         hash.Add(Type);

@@ -24,7 +24,7 @@ public sealed partial class StopReplicaRequest : IKafkaRequest<StopReplicaRespon
 
     /// <summary>If KRaft controller id is used during migration. See KIP-866</summary>
     [KafkaField("4+")]
-    public bool isKRaftController { get; set; } = false;
+    public bool IsKRaftController { get; set; } = false;
 
     /// <summary>The controller epoch.</summary>
     [KafkaField("0+")]
@@ -61,7 +61,7 @@ public sealed partial class StopReplicaRequest : IKafkaRequest<StopReplicaRespon
         ControllerId = reader.ReadInt32();
         if (version >= 4)
         {
-            isKRaftController = reader.ReadBool();
+            IsKRaftController = reader.ReadBool();
         }
         ControllerEpoch = reader.ReadInt32();
         if (version >= 1)
@@ -148,9 +148,9 @@ public sealed partial class StopReplicaRequest : IKafkaRequest<StopReplicaRespon
         writer.WriteInt32(ControllerId);
         if (version >= 4)
         {
-            writer.WriteBool(isKRaftController);
+            writer.WriteBool(IsKRaftController);
         }
-        else if (isKRaftController != false) ThrowHelper.ThrowNonDefaultField("StopReplicaRequest.isKRaftController", version);
+        else if (IsKRaftController != false) ThrowHelper.ThrowNonDefaultField("StopReplicaRequest.IsKRaftController", version);
         writer.WriteInt32(ControllerEpoch);
         if (version >= 1)
         {
@@ -280,7 +280,7 @@ public sealed partial class StopReplicaRequest : IKafkaRequest<StopReplicaRespon
         if (obj is not StopReplicaRequest other) return false;
         if (ReferenceEquals(this, other)) return true;
         if (!(ControllerId == other.ControllerId)) return false;
-        if (!(isKRaftController == other.isKRaftController)) return false;
+        if (!(IsKRaftController == other.IsKRaftController)) return false;
         if (!(ControllerEpoch == other.ControllerEpoch)) return false;
         if (!(BrokerEpoch == other.BrokerEpoch)) return false;
         if (!(DeletePartitions == other.DeletePartitions)) return false;
@@ -295,7 +295,7 @@ public sealed partial class StopReplicaRequest : IKafkaRequest<StopReplicaRespon
     {
         var hash = new HashCode();
         hash.Add(ControllerId);
-        hash.Add(isKRaftController);
+        hash.Add(IsKRaftController);
         hash.Add(ControllerEpoch);
         hash.Add(BrokerEpoch);
         hash.Add(DeletePartitions);

@@ -20,7 +20,7 @@ public sealed partial class UpdateFeaturesRequest : IKafkaRequest<UpdateFeatures
 
     /// <summary>How long to wait in milliseconds before timing out the request.</summary>
     [KafkaField("0+")]
-    public int timeoutMs { get; set; } = 60000;
+    public int TimeoutMs { get; set; } = 60000;
 
     /// <summary>The list of updates to finalized features.</summary>
     [KafkaField("0+")]
@@ -38,7 +38,7 @@ public sealed partial class UpdateFeaturesRequest : IKafkaRequest<UpdateFeatures
     {
         if (version < LowestSupportedVersion || version > HighestSupportedVersion) ThrowHelper.ThrowUnsupportedVersion("UpdateFeaturesRequest", version);
         bool flexible = true;
-        timeoutMs = reader.ReadInt32();
+        TimeoutMs = reader.ReadInt32();
         {
             int count = reader.ReadArrayLength(flexible);
             if (count < 0) ThrowHelper.ThrowNullNotAllowed("FeatureUpdates");
@@ -79,7 +79,7 @@ public sealed partial class UpdateFeaturesRequest : IKafkaRequest<UpdateFeatures
     {
         if (version < LowestSupportedVersion || version > HighestSupportedVersion) ThrowHelper.ThrowUnsupportedVersion("UpdateFeaturesRequest", version);
         bool flexible = true;
-        writer.WriteInt32(timeoutMs);
+        writer.WriteInt32(TimeoutMs);
         if (FeatureUpdates is null) ThrowHelper.ThrowNullNotAllowed("FeatureUpdates");
         if (FeatureUpdates is null) writer.WriteArrayLength(-1, flexible);
         else
@@ -137,7 +137,7 @@ public sealed partial class UpdateFeaturesRequest : IKafkaRequest<UpdateFeatures
     {
         if (obj is not UpdateFeaturesRequest other) return false;
         if (ReferenceEquals(this, other)) return true;
-        if (!(timeoutMs == other.timeoutMs)) return false;
+        if (!(TimeoutMs == other.TimeoutMs)) return false;
         if (!(MessageEquality.ListEqual(FeatureUpdates, other.FeatureUpdates))) return false;
         if (!(ValidateOnly == other.ValidateOnly)) return false;
         return MessageEquality.TaggedEqual(UnknownTaggedFields, other.UnknownTaggedFields);
@@ -147,7 +147,7 @@ public sealed partial class UpdateFeaturesRequest : IKafkaRequest<UpdateFeatures
     public override int GetHashCode()
     {
         var hash = new HashCode();
-        hash.Add(timeoutMs);
+        hash.Add(TimeoutMs);
         hash.Add(ValidateOnly);
         hash.Add(FeatureUpdates?.Count ?? -1);
         return hash.ToHashCode();

@@ -24,7 +24,7 @@ public sealed partial class UpdateMetadataRequest : IKafkaRequest<UpdateMetadata
 
     /// <summary>If KRaft controller id is used during migration. See KIP-866</summary>
     [KafkaField("8+")]
-    public bool isKRaftController { get; set; } = false;
+    public bool IsKRaftController { get; set; } = false;
 
     /// <summary>Indicates if this request is a Full metadata snapshot (2), Incremental (1), or Unknown (0). Using during ZK migration, see KIP-866</summary>
     [KafkaField("8+", Tag = 0, TaggedVersions = "8+")]
@@ -61,7 +61,7 @@ public sealed partial class UpdateMetadataRequest : IKafkaRequest<UpdateMetadata
         ControllerId = reader.ReadInt32();
         if (version >= 8)
         {
-            isKRaftController = reader.ReadBool();
+            IsKRaftController = reader.ReadBool();
         }
         ControllerEpoch = reader.ReadInt32();
         if (version >= 5)
@@ -147,9 +147,9 @@ public sealed partial class UpdateMetadataRequest : IKafkaRequest<UpdateMetadata
         writer.WriteInt32(ControllerId);
         if (version >= 8)
         {
-            writer.WriteBool(isKRaftController);
+            writer.WriteBool(IsKRaftController);
         }
-        else if (isKRaftController != false) ThrowHelper.ThrowNonDefaultField("UpdateMetadataRequest.isKRaftController", version);
+        else if (IsKRaftController != false) ThrowHelper.ThrowNonDefaultField("UpdateMetadataRequest.IsKRaftController", version);
         writer.WriteInt32(ControllerEpoch);
         if (version >= 5)
         {
@@ -281,7 +281,7 @@ public sealed partial class UpdateMetadataRequest : IKafkaRequest<UpdateMetadata
         if (obj is not UpdateMetadataRequest other) return false;
         if (ReferenceEquals(this, other)) return true;
         if (!(ControllerId == other.ControllerId)) return false;
-        if (!(isKRaftController == other.isKRaftController)) return false;
+        if (!(IsKRaftController == other.IsKRaftController)) return false;
         if (!(Type == other.Type)) return false;
         if (!(ControllerEpoch == other.ControllerEpoch)) return false;
         if (!(BrokerEpoch == other.BrokerEpoch)) return false;
@@ -296,7 +296,7 @@ public sealed partial class UpdateMetadataRequest : IKafkaRequest<UpdateMetadata
     {
         var hash = new HashCode();
         hash.Add(ControllerId);
-        hash.Add(isKRaftController);
+        hash.Add(IsKRaftController);
         hash.Add(Type);
         hash.Add(ControllerEpoch);
         hash.Add(BrokerEpoch);
