@@ -14,14 +14,17 @@ public sealed partial class KafkaConnection
         var reader = _queue.Reader;
         var output = _pipe.Output;
         var token = _stop.Token;
+        PendingRequest? current = null; // dequeued but not yet handed over: failed here if the loop stops
         try
         {
             while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
             {
                 while (reader.TryRead(out var pending))
                 {
+                    current = pending;
                     if (pending.IsCompleted)
                     {
+                        current = null;
                         pending.Release(); // cancelled while queued: never written
                         continue;
                     }
@@ -38,18 +41,27 @@ public sealed partial class KafkaConnection
                     }
                     if (pending.IsCompleted)
                     {
+                        current = null;
                         _slots.Release();
                         pending.Release();
                         continue;
                     }
-                    Write(pending, output);
                     if (!pending.ExpectsResponse)
                     {
+                        if (!Write(pending, output))
+                        {
+                            current = null;
+                            continue;
+                        }
                         await FlushAsync(output, token).ConfigureAwait(false);
+                        current = null;
                         _slots.Release();
                         pending.CompleteWritten();
                         pending.Release();
+                        continue;
                     }
+                    current = null;
+                    Write(pending, output);
                 }
                 await FlushAsync(output, token).ConfigureAwait(false);
             }
@@ -65,6 +77,11 @@ public sealed partial class KafkaConnection
         {
             Fail(new KafkaConnectionException($"Connection to {_endpoint} closed.", _endpoint));
             var cause = Volatile.Read(ref _failure)!;
+            if (current is not null)
+            {
+                current.TryFail(cause);
+                current.Release();
+            }
             while (reader.TryRead(out var pending))
             {
                 pending.TryFail(cause);
@@ -80,7 +97,7 @@ public sealed partial class KafkaConnection
         if (result.IsCompleted) throw new KafkaConnectionException($"Connection to {_endpoint} was closed by the broker.", _endpoint);
     }
 
-    private void Write(PendingRequest pending, PipeWriter output)
+    private bool Write(PendingRequest pending, PipeWriter output)
     {
         var request = pending.Request!;
         short version = pending.Version;
@@ -91,20 +108,31 @@ public sealed partial class KafkaConnection
         int correlationId = _nextCorrelationId++;
         if (_nextCorrelationId == int.MaxValue) _nextCorrelationId = 0;
 
-        var writer = new KafkaWriter(output.GetSpan(total)[..total]);
-        writer.WriteInt32(total - 4);
-        writer.WriteInt16((short)pending.ApiKey);
-        writer.WriteInt16(version);
-        writer.WriteInt32(correlationId);
-        if (headerVersion >= 1)
+        try
         {
-            writer.WriteInt16((short)_clientId.Length);
-            writer.WriteSpan(_clientId);
+            var writer = new KafkaWriter(output.GetSpan(total)[..total]);
+            writer.WriteInt32(total - 4);
+            writer.WriteInt16((short)pending.ApiKey);
+            writer.WriteInt16(version);
+            writer.WriteInt32(correlationId);
+            if (headerVersion >= 1)
+            {
+                writer.WriteInt16((short)_clientId.Length);
+                writer.WriteSpan(_clientId);
+            }
+            if (headerVersion >= 2) writer.WriteUnsignedVarInt(0);
+            request.Write(ref writer, version);
+            if (writer.Position != total)
+                throw new KafkaProtocolException($"{pending.ApiKey} v{version} wrote {writer.Position} bytes but computed {total}.");
         }
-        if (headerVersion >= 2) writer.WriteUnsignedVarInt(0);
-        request.Write(ref writer, version);
-        if (writer.Position != total)
-            throw new KafkaProtocolException($"{pending.ApiKey} v{version} wrote {writer.Position} bytes but computed {total}.");
+        catch (Exception e) when (e is KafkaProtocolException or InvalidOperationException or ArgumentException)
+        {
+            // Nothing was committed to the pipe (no Advance): only this request fails.
+            _slots.Release();
+            pending.TryFail(e);
+            pending.Release();
+            return false;
+        }
         output.Advance(total);
 
         pending.CorrelationId = correlationId;
@@ -113,17 +141,18 @@ public sealed partial class KafkaConnection
         pending.WrittenTimestamp = now;
         Volatile.Write(ref _lastActivity, now);
         ClientMetrics.RequestsSent.Add(1, ClientMetrics.ApiTag(pending.ApiKey));
-        if (!pending.ExpectsResponse) return;
+        if (!pending.ExpectsResponse) return true;
         lock (_inFlight)
         {
             if (!_inFlightClosed)
             {
                 _inFlight.Enqueue(pending);
-                return;
+                return true;
             }
         }
         pending.TryFail(Volatile.Read(ref _failure)!);
         pending.Release();
+        return true;
     }
 
     private async Task ReadLoopAsync()
