@@ -60,7 +60,8 @@ public sealed partial class KafkaCluster
         {
             var connection = await GetAnyConnectionAsync(cancellationToken).ConfigureAwait(false);
             short version = connection.ApiVersions!.Select(Protocol.ApiKey.Metadata);
-            var request = new MetadataRequest { AllowAutoTopicCreation = false };
+            // Before v4 brokers always auto-create (if enabled broker-side); the field exists only from v4.
+            var request = new MetadataRequest { AllowAutoTopicCreation = version < 4 };
             if (allTopics) request.Topics = null;
             else
             {

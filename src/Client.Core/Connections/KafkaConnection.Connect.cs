@@ -40,11 +40,25 @@ public sealed partial class KafkaConnection
         KafkaConnection? connection = null;
         try
         {
-            var pipe = await transport.ConnectAsync(address, setup.Token).ConfigureAwait(false);
-            connection = new KafkaConnection(pipe, address, brokerId, ConnectionSettings.From(options), time, logger);
-            connection.Start();
-            ClientMetrics.ActiveConnections.Add(1);
-            connection.ApiVersions = await NegotiateApiVersionsAsync(connection, logger, setup.Token).ConfigureAwait(false);
+            // v3 (KIP-511) is answered by every broker since 2.4.
+            short apiVersionsVersion = Math.Min(ApiKeys.Get(ApiKey.ApiVersions).HighestStableVersion, (short)3);
+            while (true)
+            {
+                var pipe = await transport.ConnectAsync(address, setup.Token).ConfigureAwait(false);
+                connection = new KafkaConnection(pipe, address, brokerId, ConnectionSettings.From(options), time, logger);
+                connection.Start();
+                ClientMetrics.ActiveConnections.Add(1);
+                var (versions, fallback) = await NegotiateApiVersionsAsync(connection, apiVersionsVersion, logger, setup.Token).ConfigureAwait(false);
+                if (versions is not null)
+                {
+                    connection.ApiVersions = versions;
+                    break;
+                }
+                // Some brokers (librdkafka's mock) stop answering after rejecting ApiVersions, so retry on a fresh connection.
+                await connection.DisposeAsync().ConfigureAwait(false);
+                connection = null;
+                apiVersionsVersion = fallback;
+            }
             if (options.SecurityProtocol is SecurityProtocol.SaslPlaintext or SecurityProtocol.SaslSsl)
             {
                 var session = SaslAuthenticator.CreateSession(options);
@@ -67,26 +81,23 @@ public sealed partial class KafkaConnection
     }
 
     /// <summary>
-    /// ApiVersions at the highest version we know; if the broker answers UNSUPPORTED_VERSION, retry at the highest
-    /// ApiVersions version it listed (or v0), as Kafka's clients do.
+    /// ApiVersions at <paramref name="version"/>. If the broker answers UNSUPPORTED_VERSION, returns the version to retry
+    /// with: the highest ApiVersions version it listed, or v0 (Kafka's fallback).
     /// </summary>
-    private static async ValueTask<ApiVersionSet> NegotiateApiVersionsAsync(KafkaConnection connection, ILogger logger, CancellationToken cancellationToken)
+    private static async ValueTask<(ApiVersionSet? Versions, short Fallback)> NegotiateApiVersionsAsync(KafkaConnection connection, short version,
+        ILogger logger, CancellationToken cancellationToken)
     {
-        short version = ApiKeys.Get(ApiKey.ApiVersions).HighestStableVersion;
-        for (int attempt = 0; ; attempt++)
+        var request = new ApiVersionsRequest { ClientSoftwareName = ClientSoftwareName, ClientSoftwareVersion = ClientSoftwareVersion };
+        var response = await connection.SendAsync(request, version, null, cancellationToken).ConfigureAwait(false);
+        var error = (ErrorCode)response.ErrorCode;
+        if (error == ErrorCode.None) return (new ApiVersionSet(response), version);
+        if (error != ErrorCode.UnsupportedVersion || version == 0) throw KafkaException.FromErrorCode(error, "ApiVersions failed.");
+        short fallback = 0;
+        foreach (var key in response.ApiKeys)
         {
-            var request = new ApiVersionsRequest { ClientSoftwareName = ClientSoftwareName, ClientSoftwareVersion = ClientSoftwareVersion };
-            var response = await connection.SendAsync(request, version, null, cancellationToken).ConfigureAwait(false);
-            var error = (ErrorCode)response.ErrorCode;
-            if (error == ErrorCode.None) return new ApiVersionSet(response);
-            if (error != ErrorCode.UnsupportedVersion || attempt > 0 || version == 0) throw KafkaException.FromErrorCode(error, "ApiVersions failed.");
-            short fallback = 0;
-            foreach (var key in response.ApiKeys)
-            {
-                if (key.ApiKey == (short)ApiKey.ApiVersions) fallback = Math.Min(key.MaxVersion, (short)(version - 1));
-            }
-            Log.ApiVersionsFallback(logger, version, connection.Address.ToString(), fallback);
-            version = Math.Max((short)0, fallback);
+            if (key.ApiKey == (short)ApiKey.ApiVersions) fallback = Math.Max((short)0, Math.Min(key.MaxVersion, (short)(version - 1)));
         }
+        Log.ApiVersionsFallback(logger, version, connection.Address.ToString(), fallback);
+        return (null, fallback);
     }
 }

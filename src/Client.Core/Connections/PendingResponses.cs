@@ -116,10 +116,20 @@ internal static class ResponseParser
         }
         catch (KafkaProtocolException) when (apiKey == ApiKey.ApiVersions && version > 0)
         {
-            // A broker that does not support our ApiVersions version answers UNSUPPORTED_VERSION in the v0 layout.
+            // A broker that does not support our ApiVersions version answers UNSUPPORTED_VERSION in the v0 layout;
+            // some (librdkafka's mock) send a body that is neither v0 nor vN, so act on the error code alone (KIP-511).
             response = new TResponse();
             reader = new KafkaReader(body);
-            response.Read(ref reader, 0);
+            try
+            {
+                response.Read(ref reader, 0);
+            }
+            catch (KafkaProtocolException) when (body.Length >= 2 && System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(body) != 0)
+            {
+                response = new TResponse();
+                if (response is Protocol.Messages.ApiVersionsResponse versions)
+                    versions.ErrorCode = System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(body);
+            }
         }
         return response;
     }
