@@ -12,7 +12,7 @@ internal static class Orchestrator
 {
     public static async Task<int> RunAsync(BenchOptions o)
     {
-        var clients = o.Clients.Where(c => ClientRuns.Get(c) is not null).ToList();
+        var clients = o.Clients.Where(c => ClientRuns.Get(c, o.Scenario) is not null).ToList();
         foreach (var missing in o.Clients.Except(clients)) Console.Error.WriteLine($"# client '{missing}' has no {o.Scenario} implementation yet; skipped");
         if (clients.Count == 0) return 2;
 

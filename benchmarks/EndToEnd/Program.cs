@@ -18,13 +18,7 @@ if (args.Length > 0 && args[0] == "mock-broker")
 var options = BenchOptions.Parse(args, out var childClient);
 if (childClient is null) return await Orchestrator.RunAsync(options);
 
-var run = ClientRuns.Get(childClient) ?? throw new ArgumentException($"unknown client {childClient}");
-var measurement = new Measurement();
-var result = options.Scenario switch
-{
-    "produce" => await run.ProduceAsync(options, measurement),
-    "consume" => await run.ConsumeAsync(options, measurement),
-    _ => await run.LatencyAsync(options, measurement),
-};
+var run = ClientRuns.Get(childClient, options.Scenario) ?? throw new ArgumentException($"client {childClient} has no {options.Scenario} run");
+var result = await run(options, new Measurement());
 Console.WriteLine(result.ToJson());
 return 0;

@@ -5,9 +5,9 @@ using Confluent.Kafka;
 namespace Samsa.Benchmarks.EndToEnd.Runs;
 
 /// <summary>Confluent.Kafka 1.9.3 over Debian's librdkafka, configured like ours: idempotent, linger as given.</summary>
-internal sealed class ConfluentRun : IClientRun
+internal static class ConfluentRun
 {
-    public Task<RunResult> ProduceAsync(BenchOptions o, Measurement m)
+    public static Task<RunResult> ProduceAsync(BenchOptions o, Measurement m)
     {
         var config = new ProducerConfig
         {
@@ -42,7 +42,7 @@ internal sealed class ConfluentRun : IClientRun
         return Task.FromResult(m.Stop(o, "confluent", o.Messages, errors));
     }
 
-    public Task<RunResult> ConsumeAsync(BenchOptions o, Measurement m)
+    public static Task<RunResult> ConsumeAsync(BenchOptions o, Measurement m)
     {
         var config = new ConsumerConfig
         {
@@ -63,7 +63,7 @@ internal sealed class ConfluentRun : IClientRun
         return Task.FromResult(m.Stop(o, "confluent", count, 0));
     }
 
-    public async Task<RunResult> LatencyAsync(BenchOptions o, Measurement m)
+    public static async Task<RunResult> LatencyAsync(BenchOptions o, Measurement m)
     {
         var consumerConfig = new ConsumerConfig { BootstrapServers = o.Bootstrap, GroupId = "bench-latency", EnableAutoCommit = false, FetchWaitMaxMs = 100 };
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(consumerConfig).Build();

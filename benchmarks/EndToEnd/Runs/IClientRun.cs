@@ -1,24 +1,21 @@
 namespace Samsa.Benchmarks.EndToEnd.Runs;
 
-/// <summary>One client's implementation of the scenarios; runs inside a child process.</summary>
-internal interface IClientRun
-{
-    /// <summary>Produces <see cref="BenchOptions.Messages"/> records of <see cref="BenchOptions.Size"/> bytes and waits for every delivery.</summary>
-    Task<RunResult> ProduceAsync(BenchOptions o, Measurement m);
+/// <summary>One client's run of one scenario, inside a child process.</summary>
+/// <remarks>
+/// produce: send <see cref="BenchOptions.Messages"/> records of <see cref="BenchOptions.Size"/> bytes and wait for every delivery.
+/// consume: read <see cref="BenchOptions.Messages"/> records from the start of every partition (assign, no group).
+/// latency: produce at <see cref="BenchOptions.RatePerSecond"/> and consume in the same process, measuring end-to-end latency.
+/// </remarks>
+internal delegate Task<RunResult> ClientRun(BenchOptions options, Measurement measurement);
 
-    /// <summary>Consumes <see cref="BenchOptions.Messages"/> records from the start of every partition (assign, no group).</summary>
-    Task<RunResult> ConsumeAsync(BenchOptions o, Measurement m);
-
-    /// <summary>Produces at a fixed rate and consumes in the same process, measuring end-to-end latency.</summary>
-    Task<RunResult> LatencyAsync(BenchOptions o, Measurement m);
-}
-
-/// <summary>The clients the benchmark knows.</summary>
+/// <summary>The (client, scenario) pairs the benchmark knows.</summary>
 internal static class ClientRuns
 {
-    public static IClientRun? Get(string client) => client switch
+    public static ClientRun? Get(string client, string scenario) => (client, scenario) switch
     {
-        "confluent" => new ConfluentRun(),
+        ("confluent", "produce") => ConfluentRun.ProduceAsync,
+        ("confluent", "consume") => ConfluentRun.ConsumeAsync,
+        ("confluent", "latency") => ConfluentRun.LatencyAsync,
         _ => null,
     };
 }
