@@ -11,6 +11,7 @@ public static class CompressionCodecs
     {
         CompressionType.Gzip => GzipCodec.Instance,
         CompressionType.Snappy => SnappyCodec.Instance,
+        CompressionType.Lz4 => Lz4Codec.Instance,
         _ => throw new KafkaCompressionException(type, $"Compression type {(int)type} is not supported."),
     };
 }
