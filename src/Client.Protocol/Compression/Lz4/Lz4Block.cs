@@ -17,6 +17,7 @@ internal static unsafe class Lz4Block
     private const int MaxDistance = 65535;
     private const int HashBits = 13;
     private const int SkipTrigger = 6;
+    private const int SmallInputLimit = 64 * 1024;
 
     /// <summary>Worst-case compressed size of <paramref name="length"/> input bytes.</summary>
     public static int MaxCompressedLength(int length) => length + (length / 255) + 16;
@@ -32,12 +33,19 @@ internal static unsafe class Lz4Block
             throw new ArgumentException("Destination is smaller than the worst-case compressed size.", nameof(destination));
         }
 
-        int* table = stackalloc int[1 << HashBits];
-        new Span<byte>(table, sizeof(int) << HashBits).Clear();
+        // Inputs up to 64 KiB (every frame block) index a 16 KiB table of 16-bit positions that can never be too
+        // far back; larger inputs use 32-bit positions and a distance check.
+        bool small = source.Length <= SmallInputLimit;
+        int tableBytes = (small ? sizeof(ushort) : sizeof(int)) << HashBits;
+        byte* table = stackalloc byte[sizeof(int) << HashBits];
+        new Span<byte>(table, tableBytes).Clear();
         fixed (byte* src = source)
         fixed (byte* dst = destination)
         {
-            return (int)(CompressCore(src, source.Length, dst, table) - dst);
+            byte* end = small
+                ? CompressCore<ushort>(src, source.Length, dst, table)
+                : CompressCore<int>(src, source.Length, dst, table);
+            return (int)(end - dst);
         }
     }
 
@@ -70,7 +78,32 @@ internal static unsafe class Lz4Block
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Hash(byte* p) => (Unsafe.ReadUnaligned<uint>(p) * 2654435761u) >> (32 - HashBits);
 
-    private static byte* CompressCore(byte* src, int length, byte* op, int* table)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Load<TEntry>(byte* table, uint hash)
+        where TEntry : unmanaged =>
+        typeof(TEntry) == typeof(ushort) ? ((ushort*)table)[hash] : ((int*)table)[hash];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TEntry>(byte* table, uint hash, long position)
+        where TEntry : unmanaged
+    {
+        if (typeof(TEntry) == typeof(ushort))
+        {
+            ((ushort*)table)[hash] = (ushort)position;
+        }
+        else
+        {
+            ((int*)table)[hash] = (int)position;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TooFar<TEntry>(byte* ip, byte* match)
+        where TEntry : unmanaged =>
+        typeof(TEntry) != typeof(ushort) && ip - match > MaxDistance;
+
+    private static byte* CompressCore<TEntry>(byte* src, int length, byte* op, byte* table)
+        where TEntry : unmanaged
     {
         byte* ip = src;
         byte* anchor = src;
@@ -83,7 +116,7 @@ internal static unsafe class Lz4Block
             goto LastLiteralsLabel;
         }
 
-        table[Hash(ip)] = 0;
+        Store<TEntry>(table, Hash(ip), 0);
         ip++;
         uint forwardHash = Hash(ip);
 
@@ -105,11 +138,11 @@ internal static unsafe class Lz4Block
                     goto LastLiteralsLabel;
                 }
 
-                match = src + table[h];
+                match = src + Load<TEntry>(table, h);
                 forwardHash = Hash(forwardIp);
-                table[h] = (int)(ip - src);
+                Store<TEntry>(table, h, ip - src);
             }
-            while (ip - match > MaxDistance || Unsafe.ReadUnaligned<uint>(match) != Unsafe.ReadUnaligned<uint>(ip));
+            while (TooFar<TEntry>(ip, match) || Unsafe.ReadUnaligned<uint>(match) != Unsafe.ReadUnaligned<uint>(ip));
 
             // Extend backwards over equal bytes.
             while (ip > anchor && match > src && ip[-1] == match[-1])
@@ -154,13 +187,13 @@ internal static unsafe class Lz4Block
                 break;
             }
 
-            table[Hash(ip - 2)] = (int)(ip - 2 - src);
+            Store<TEntry>(table, Hash(ip - 2), ip - 2 - src);
 
             // Try an immediate second match at the current position.
             uint hash = Hash(ip);
-            match = src + table[hash];
-            table[hash] = (int)(ip - src);
-            if (ip - match <= MaxDistance && Unsafe.ReadUnaligned<uint>(match) == Unsafe.ReadUnaligned<uint>(ip))
+            match = src + Load<TEntry>(table, hash);
+            Store<TEntry>(table, hash, ip - src);
+            if (!TooFar<TEntry>(ip, match) && Unsafe.ReadUnaligned<uint>(match) == Unsafe.ReadUnaligned<uint>(ip))
             {
                 token = op++;
                 *token = 0;
