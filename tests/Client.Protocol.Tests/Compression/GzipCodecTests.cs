@@ -53,6 +53,19 @@ public sealed class GzipCodecTests(ITestOutputHelper output)
     [Fact]
     public void Decompress_Empty_Throws() => Assert.Throws<KafkaCompressionException>(() => Decompress(Codec, []));
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(20)]
+    [InlineData(5000)]
+    public void Decompress_Truncated_Throws(int cut)
+    {
+        byte[] compressed = Compress(Codec, JsonLike(100_000, 3));
+        Assert.Throws<KafkaCompressionException>(() => Decompress(Codec, compressed[..^cut]));
+    }
+
     [Fact]
     public void Decompress_ConcatenatedMembers_ReadsAll()
     {

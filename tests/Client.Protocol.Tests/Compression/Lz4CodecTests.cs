@@ -89,6 +89,17 @@ public sealed class Lz4CodecTests(ITestOutputHelper output)
         Assert.Equal([.. a, .. b], Decompress(Codec, stream));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(5000)]
+    public void Decompress_Truncated_Throws(int cut)
+    {
+        byte[] compressed = Compress(Codec, JsonLike(100_000, 3));
+        Assert.Throws<KafkaCompressionException>(() => Decompress(Codec, compressed[..^cut]));
+    }
+
     [Fact]
     public void Decompress_Empty_Throws() => Assert.Throws<KafkaCompressionException>(() => Decompress(Codec, []));
 

@@ -106,6 +106,18 @@ public sealed class SnappyCodecTests(ITestOutputHelper output)
         Assert.Throws<KafkaCompressionException>(() => Decompress(Codec, bogus));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(5000)]
+    public void Decompress_Truncated_Throws(int cut)
+    {
+        byte[] input = JsonLike(100_000, 3);
+        Assert.Throws<KafkaCompressionException>(() => Decompress(Codec, Compress(Codec, input)[..^cut]));
+        Assert.Throws<KafkaCompressionException>(() => Decompress(Codec, CompressRaw(input)[..^cut]));
+        Assert.Throws<KafkaCompressionException>(() => DecompressFramed(CompressFramed(input)[..^cut]));
+    }
+
     [Fact]
     public void Decompress_Empty_Throws() => Assert.Throws<KafkaCompressionException>(() => Decompress(Codec, []));
 

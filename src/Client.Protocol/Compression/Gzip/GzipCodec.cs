@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.IO.Compression;
 
 namespace Samsa.Protocol.Compression;
@@ -24,6 +25,11 @@ public sealed class GzipCodec : ICompressionCodec
     public const int MaxLevel = 9;
 
     private const int ReadChunk = 64 * 1024;
+
+    /// <summary>A 10-byte header, the 2-byte empty deflate block and the 8-byte trailer.</summary>
+    private const int MinMemberLength = 20;
+
+    private static ReadOnlySpan<byte> MemberMagic => [0x1F, 0x8B, 0x08];
 
     /// <summary>A gzip member holding no data: header, an empty final stored block, CRC32 0 and size 0.</summary>
     private static ReadOnlySpan<byte> EmptyMember => [0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 0xFF, 0x03, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
@@ -67,9 +73,9 @@ public sealed class GzipCodec : ICompressionCodec
     public unsafe void Decompress(ReadOnlySpan<byte> source, IBufferWriter<byte> destination, int maxDecompressedSize)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        if (source.IsEmpty)
+        if (source.Length < MinMemberLength)
         {
-            throw new KafkaCompressionException(CompressionType.Gzip, "Empty input is not a gzip stream.");
+            throw new KafkaCompressionException(CompressionType.Gzip, $"{source.Length} bytes is too short for a gzip stream.");
         }
 
         long total = 0;
@@ -108,6 +114,29 @@ public sealed class GzipCodec : ICompressionCodec
         catch (InvalidDataException ex)
         {
             throw new KafkaCompressionException(CompressionType.Gzip, "Corrupt gzip stream: " + ex.Message, ex);
+        }
+
+        VerifyLastTrailer(source, total);
+    }
+
+    /// <summary>
+    /// zlib checks the CRC-32 and size of every member it reads to its end, but .NET reports input that stops early
+    /// as a normal end of data. So the last 8 bytes must be the last member's trailer: for a single member (what
+    /// Kafka clients write) its size field equals the output length mod 2^32; with several members it is at most
+    /// the output length. A truncated stream passes only by a 2^-32 (single member) coincidence.
+    /// </summary>
+    private static void VerifyLastTrailer(ReadOnlySpan<byte> source, long total)
+    {
+        uint size = BinaryPrimitives.ReadUInt32LittleEndian(source[^4..]);
+        if (size == (uint)total)
+        {
+            return;
+        }
+
+        bool severalMembers = source.Length >= (2 * MinMemberLength) && source[MinMemberLength..^8].IndexOf(MemberMagic) >= 0;
+        if (!severalMembers || size > total)
+        {
+            throw new KafkaCompressionException(CompressionType.Gzip, "Truncated gzip stream: the input does not end with the last member's trailer.");
         }
     }
 }
