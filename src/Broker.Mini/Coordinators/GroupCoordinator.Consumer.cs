@@ -56,9 +56,8 @@ internal sealed partial class GroupCoordinator
             }
             else if (!state.Members.TryGetValue(id, out m!))
             {
-                m = new ConsumerMember(id);
+                m = new ConsumerMember(id); // The group epoch moves below, when its subscription is recorded.
                 state.Members[id] = m;
-                state.GroupEpoch++;
             }
             else
             {

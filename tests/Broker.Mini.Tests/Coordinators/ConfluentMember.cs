@@ -14,14 +14,15 @@ internal sealed class ConfluentMember : IAsyncDisposable
     private volatile bool _commitOnStop;
     private volatile bool _closeOnStop = true;
 
-    public ConfluentMember(string bootstrap, string groupId, string topic, string strategy, string? instanceId = null, int sessionTimeoutMs = 10_000)
+    public ConfluentMember(string bootstrap, string groupId, string topic, string strategy, string? instanceId = null, int sessionTimeoutMs = 10_000, bool autoCommit = false)
     {
         var config = new ConsumerConfig
         {
             BootstrapServers = bootstrap,
             GroupId = groupId,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = false,
+            EnableAutoCommit = autoCommit,
+            AutoCommitIntervalMs = 200,
             SessionTimeoutMs = sessionTimeoutMs,
             HeartbeatIntervalMs = 500,
             PartitionAssignmentStrategy = strategy switch
