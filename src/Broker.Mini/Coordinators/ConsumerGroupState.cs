@@ -3,9 +3,11 @@ namespace Samsa.Broker.Mini.Coordinators;
 /// <summary>Partitions by topic id, kept sorted so assignments compare and print deterministically.</summary>
 internal sealed class PartitionSet : SortedDictionary<Uuid, SortedSet<int>>
 {
-    public PartitionSet() { }
+    private static readonly IComparer<Uuid> ById = Comparer<Uuid>.Create((a, b) => string.CompareOrdinal(a.ToString(), b.ToString()));
 
-    public PartitionSet(IEnumerable<(Uuid Topic, int Partition)> items)
+    public PartitionSet() : base(ById) { }
+
+    public PartitionSet(IEnumerable<(Uuid Topic, int Partition)> items) : base(ById)
     {
         foreach (var (t, p) in items) Add(t, p);
     }

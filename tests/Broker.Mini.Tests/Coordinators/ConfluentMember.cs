@@ -64,6 +64,10 @@ internal sealed class ConfluentMember : IAsyncDisposable
                     consumer.Commit();
                     request.TrySetResult();
                 }
+                catch (KafkaException ex) when (ex.Error.Code == Confluent.Kafka.ErrorCode.Local_NoOffset)
+                {
+                    request.TrySetResult(); // Nothing consumed since the last commit.
+                }
                 catch (KafkaException ex)
                 {
                     request.TrySetException(ex);

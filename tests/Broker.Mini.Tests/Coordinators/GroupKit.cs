@@ -13,6 +13,7 @@ internal static class GroupKit
     {
         Brokers = brokers,
         DataDirectory = dataDirectory,
+        LoggerFactory = Environment.GetEnvironmentVariable("SAMSA_COORD_LOG") == "1" ? new Samsa.Broker.Mini.Host.ConsoleLoggerFactory(Microsoft.Extensions.Logging.LogLevel.Warning) : null,
         BrokerConfigs =
         {
             ["offsets.topic.num.partitions"] = "5",

@@ -35,7 +35,6 @@ public sealed class PythonGroupTests
         await using var cluster = await MiniCluster.StartAsync(GroupKit.Options(brokers: 3));
         await cluster.CreateTopicAsync("py", Partitions, replicationFactor: 2);
         string group = "py-" + strategy;
-        await ConfluentGroupTests.Produce(cluster, "py", Enumerable.Range(0, 30).Select(i => $"a{i}"));
         var members = Enumerable.Range(0, 3).Select(_ => new PythonMember(cluster.BootstrapServers, group, "py", strategy)).ToList();
         try
         {
@@ -44,8 +43,11 @@ public sealed class PythonGroupTests
             await members[0].DisposeAsync();
             members[0] = new PythonMember(cluster.BootstrapServers, group, "py", strategy);
             await GroupKit.WaitForAsync(cluster, group, s => s.IsBalancedCover(3, "py", Partitions) && s.Generation > 2, "three members after a leave and a join");
+            await ConfluentGroupTests.Produce(cluster, "py", Enumerable.Range(0, 30).Select(i => $"a{i}"));
             await ConfluentGroupTests.WaitUntil(() => Covered(members, 'a'), "the first batch consumed");
             foreach (var m in members) await m.CommitAsync();
+            long committed = Enumerable.Range(0, Partitions).Sum(p => GroupKit.Committed(cluster, group, "py", p)?.Offset ?? 0);
+            Assert.Equal(30, committed);
             foreach (var m in members) await m.StopAsync();
 
             await ConfluentGroupTests.Produce(cluster, "py", Enumerable.Range(0, 30).Select(i => $"b{i}"));
