@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 
 namespace Samsa.Protocol.Tests.Compression;
 
-/// <summary>Runs third-party compression tools (installed by scripts/install-compression-peers.sh).</summary>
+/// <summary>Runs third-party compression tools (installed by scripts/install-peers.sh).</summary>
 internal static class PeerTool
 {
     private static readonly Lazy<string?> PythonWithSnappy = new(FindPythonWithSnappy);
@@ -15,10 +15,10 @@ internal static class PeerTool
     /// test did nothing and returns false (xunit 2 has no dynamic skip).
     /// </summary>
     public static bool Require(string tool, ITestOutputHelper output) =>
-        Check(FindOnPath(tool) is not null, $"'{tool}' is not installed; run scripts/install-compression-peers.sh", output);
+        Check(FindOnPath(tool) is not null, $"'{tool}' is not installed; run scripts/install-peers.sh", output);
 
     public static bool RequirePythonSnappy(ITestOutputHelper output) =>
-        Check(PythonWithSnappy.Value is not null, "python3 with the snappy module (python3-snappy) is not installed; run scripts/install-compression-peers.sh", output);
+        Check(PythonWithSnappy.Value is not null, "python3 with the snappy module (python3-snappy) is not installed; run scripts/install-peers.sh", output);
 
     public static byte[] Python(string script, byte[] stdin) => Run(PythonWithSnappy.Value!, ["-c", script], stdin);
 
