@@ -81,8 +81,13 @@ public sealed class AdminResults<TKey, TValue> : IReadOnlyList<ItemResult<TKey, 
     /// <summary>The result for <paramref name="key"/>.</summary>
     public ItemResult<TKey, TValue> this[TKey key] => _byKey[key];
 
-    /// <inheritdoc />
-    public ItemResult<TKey, TValue> this[int index] => _items[index];
+    ItemResult<TKey, TValue> IReadOnlyList<ItemResult<TKey, TValue>>.this[int index] => _items[index];
+
+    /// <summary>The result at <paramref name="index"/> in request order (keys are not positions, even when they are integers).</summary>
+    public ItemResult<TKey, TValue> At(int index) => _items[index];
+
+    /// <summary>The result for <paramref name="key"/>, if the operation included it.</summary>
+    public bool TryGet(TKey key, out ItemResult<TKey, TValue>? result) => _byKey.TryGetValue(key, out result);
 
     /// <inheritdoc />
     public int Count => _items.Count;
@@ -99,6 +104,12 @@ public sealed class AdminResults<TKey, TValue> : IReadOnlyList<ItemResult<TKey, 
         var map = new Dictionary<TKey, TValue>(_items.Count);
         foreach (var item in _items) map[item.Key] = item.Value;
         return map;
+    }
+
+    /// <summary>Throws the first failed item's <see cref="KafkaException"/>, if any (for operations that return one merged value).</summary>
+    internal void ThrowFirstError()
+    {
+        if (Failures.FirstOrDefault() is { } failure) throw failure.Error!.ToException();
     }
 
     /// <summary>Throws an <see cref="AggregateException"/> of every failed item's <see cref="KafkaException"/>, if any.</summary>

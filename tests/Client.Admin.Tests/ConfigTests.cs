@@ -49,7 +49,7 @@ public sealed class ConfigTests
         Assert.Contains((ApiKey.DescribeConfigs, 2), seen);
         Assert.Contains((ApiKey.DescribeConfigs, 1), seen);
         Assert.Equal([2], seen.Where(s => s.Item1 == ApiKey.IncrementalAlterConfigs).Select(s => s.Item2));
-        var after = (await admin.DescribeConfigsAsync([ConfigResource.Broker(2)], cancellationToken: AdminKit.Token))[0].Value["log.retention.ms"];
+        var after = (await admin.DescribeConfigsAsync([ConfigResource.Broker(2)], cancellationToken: AdminKit.Token)).At(0).Value["log.retention.ms"];
         Assert.Equal("7200000", after.Value);
         Assert.Equal(ConfigSource.DynamicBrokerConfig, after.Source);
     }

@@ -114,7 +114,7 @@ public sealed class GroupTests
         (await admin.AlterConsumerGroupOffsetsAsync("other", offsets, AdminKit.Token)).ThrowOnError();
 
         var deleted = await admin.DeleteConsumerGroupOffsetsAsync("idle", [new("t", 0)], AdminKit.Token);
-        Assert.True(deleted[new TopicPartition("t", 0)].IsSuccess, deleted[0].ToString());
+        Assert.True(deleted[new TopicPartition("t", 0)].IsSuccess, deleted.At(0).ToString());
         Assert.Equal([new TopicPartition("t", 1)], (await admin.ListConsumerGroupOffsetsAsync("idle", cancellationToken: AdminKit.Token)).Keys);
 
         await using var active = new ConfluentConsumer(cluster.BootstrapServers, "busy", "t");
@@ -124,7 +124,7 @@ public sealed class GroupTests
         Assert.Equal(ErrorCode.NonEmptyGroup, groups["busy"].Error!.Code);
         Assert.Equal(ErrorCode.GroupIdNotFound, groups["never-existed"].Error!.Code);
         var altered = await admin.AlterConsumerGroupOffsetsAsync("busy", offsets, AdminKit.Token);
-        Assert.False(altered[0].IsSuccess);
+        Assert.False(altered.At(0).IsSuccess);
         var left = await admin.ListConsumerGroupsAsync(cancellationToken: AdminKit.Token);
         Assert.DoesNotContain(left, g => g.GroupId == "idle");
         Assert.Contains(left, g => g.GroupId == "other" && g.IsSimpleConsumerGroup);

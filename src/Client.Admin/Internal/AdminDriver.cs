@@ -31,7 +31,7 @@ internal sealed class AdminDriver
     public static bool IsRoutingError(ErrorCode code) => code is ErrorCode.NotController or ErrorCode.NotCoordinator
         or ErrorCode.CoordinatorLoadInProgress or ErrorCode.CoordinatorNotAvailable or ErrorCode.NotLeaderOrFollower
         or ErrorCode.LeaderNotAvailable or ErrorCode.FencedLeaderEpoch or ErrorCode.UnknownLeaderEpoch
-        or ErrorCode.NetworkException or ErrorCode.RequestTimedOut or ErrorCode.BrokerNotAvailable;
+        or ErrorCode.NetworkException or ErrorCode.RequestTimedOut;
 
     /// <summary>Sends a single request (one item, no key) along <paramref name="route"/>; throws the item's error.</summary>
     public async Task<TValue> RunSingleAsync<TValue>(string operation, Route route,
@@ -54,7 +54,8 @@ internal sealed class AdminDriver
         var final = new Dictionary<TKey, ItemResult<TKey, TValue>>();
         var pending = new List<TKey>(order);
         long began = _time.GetTimestamp();
-        var deadline = TimeSpan.FromMilliseconds(_cluster.Options.DefaultApiTimeoutMs);
+        // As Kafka's admin client: an operation gets at least request.timeout.ms even when default.api.timeout.ms is lower.
+        var deadline = TimeSpan.FromMilliseconds(Math.Max(_cluster.Options.DefaultApiTimeoutMs, _cluster.Options.RequestTimeoutMs));
         var refreshTopics = new HashSet<string>(StringComparer.Ordinal);
         bool refreshController = false;
         for (int attempt = 1; pending.Count > 0; attempt++)
@@ -94,7 +95,9 @@ internal sealed class AdminDriver
                     }
                     else if (!outcomes!.TryGetValue(key, out var outcome))
                     {
-                        error = AdminError.Of(ErrorCode.UnknownServerError, $"The broker's {operation} response has no result for {key}.");
+                        // A response without the item (seen from librdkafka's mock): ask again rather than guess.
+                        retry[key] = AdminError.Of(ErrorCode.UnknownServerError, $"The broker's {operation} response has no result for {key}.");
+                        continue;
                     }
                     else if (outcome.Error is null)
                     {
@@ -192,7 +195,8 @@ internal sealed class AdminDriver
                     node = r.NodeId;
                     break;
                 case RouteKind.Controller:
-                    node = metadata.ControllerId >= 0 ? metadata.ControllerId : AnyNode;
+                    // KRaft brokers report a random broker as "controller" and forward; an unknown id means any broker.
+                    node = metadata.Brokers.ContainsKey(metadata.ControllerId) ? metadata.ControllerId : AnyNode;
                     break;
                 case RouteKind.Leader:
                     if (!metadata.Topics.TryGetValue(r.Topic!, out var topic) || topic.Error == ErrorCode.UnknownTopicOrPartition)

@@ -20,10 +20,17 @@ public sealed partial class AdminClient
                 return Outcome<ClusterDescription>.Ok(new ClusterDescription(response.ClusterId, brokers.FirstOrDefault(b => b.NodeId == response.ControllerId),
                     brokers, includeAuthorizedOperations ? Operations(response.ClusterAuthorizedOperations) : null));
             }
-            var metadata = await connection.SendAsync(new MetadataRequest { Topics = [], AllowAutoTopicCreation = false, IncludeClusterAuthorizedOperations = includeAuthorizedOperations }, ct).ConfigureAwait(false);
+            short version = Version(connection, ApiKey.Metadata);
+            var request = new MetadataRequest
+            {
+                Topics = [],
+                AllowAutoTopicCreation = version < 4,
+                IncludeClusterAuthorizedOperations = includeAuthorizedOperations && version is >= 8 and <= 10,
+            };
+            var metadata = await connection.SendAsync(request, version, null, ct).ConfigureAwait(false);
             var list = metadata.Brokers.Select(b => new BrokerInfo(b.NodeId, b.Host, b.Port, b.Rack)).OrderBy(b => b.NodeId).ToList();
             return Outcome<ClusterDescription>.Ok(new ClusterDescription(metadata.ClusterId, list.FirstOrDefault(b => b.NodeId == metadata.ControllerId), list,
-                includeAuthorizedOperations ? Operations(metadata.ClusterAuthorizedOperations) : null));
+                includeAuthorizedOperations && version is >= 8 and <= 10 ? Operations(metadata.ClusterAuthorizedOperations) : null));
         }, cancellationToken);
 
     /// <summary>Each broker's log directories and the replicas in them (one request per broker).</summary>
@@ -56,7 +63,7 @@ public sealed partial class AdminClient
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
             if (response.ErrorCode != 0) return All<TopicPartition, Done>(batch, response.ErrorCode, null);
             return response.ReplicaElectionResults.SelectMany(t => t.PartitionResult.Select(p => (Key: new TopicPartition(t.Topic, p.PartitionId), p)))
-                .ToDictionary(r => r.Key, r => Outcome<Done>.From(r.p.ErrorCode, r.p.ErrorMessage, default));
+                .ToMap(r => r.Key, r => Outcome<Done>.From(r.p.ErrorCode, r.p.ErrorMessage, default));
         }, cancellationToken);
     }
 
@@ -83,7 +90,7 @@ public sealed partial class AdminClient
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
             if (response.ErrorCode != 0) return All<TopicPartition, Done>(batch, response.ErrorCode, response.ErrorMessage);
             return response.Responses.SelectMany(t => t.Partitions.Select(p => (Key: new TopicPartition(t.Name, p.PartitionIndex), p)))
-                .ToDictionary(r => r.Key, r => Outcome<Done>.From(r.p.ErrorCode, r.p.ErrorMessage, default));
+                .ToMap(r => r.Key, r => Outcome<Done>.From(r.p.ErrorCode, r.p.ErrorMessage, default));
         }, cancellationToken);
     }
 
@@ -106,7 +113,7 @@ public sealed partial class AdminClient
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
             IReadOnlyDictionary<TopicPartition, PartitionReassignment> map = response.Topics
                 .SelectMany(t => t.Partitions.Select(p => (Key: new TopicPartition(t.Name, p.PartitionIndex), Value: new PartitionReassignment(p.Replicas, p.AddingReplicas, p.RemovingReplicas))))
-                .ToDictionary(e => e.Key, e => e.Value);
+                .ToMap(e => e.Key, e => e.Value);
             return Outcome<IReadOnlyDictionary<TopicPartition, PartitionReassignment>>.From(response.ErrorCode, response.ErrorMessage, map);
         }, cancellationToken);
     }

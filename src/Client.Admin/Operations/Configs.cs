@@ -29,7 +29,7 @@ public sealed partial class AdminClient
                 }).ToList(),
             };
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
-            return response.Results.ToDictionary(r => new ConfigResource((ConfigResourceType)r.ResourceType, r.ResourceName),
+            return response.Results.ToMap(r => new ConfigResource((ConfigResourceType)r.ResourceType, r.ResourceName),
                 r => Outcome<IReadOnlyDictionary<string, ConfigEntry>>.From(r.ErrorCode, r.ErrorMessage,
                     r.Configs.ToDictionary(c => c.Name, c => new ConfigEntry(c.Name, c.Value, SourceOf(c), c.ReadOnly,
                         c.IsDefault || c.ConfigSource == (sbyte)ConfigSource.DefaultConfig, c.IsSensitive,
@@ -59,7 +59,7 @@ public sealed partial class AdminClient
                 });
             }
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
-            return response.Responses.ToDictionary(r => new ConfigResource((ConfigResourceType)r.ResourceType, r.ResourceName),
+            return response.Responses.ToMap(r => new ConfigResource((ConfigResourceType)r.ResourceType, r.ResourceName),
                 r => Outcome<Done>.From(r.ErrorCode, r.ErrorMessage, default));
         }, cancellationToken);
     }
@@ -87,7 +87,7 @@ public sealed partial class AdminClient
                 });
             }
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
-            return response.Responses.ToDictionary(r => new ConfigResource((ConfigResourceType)r.ResourceType, r.ResourceName),
+            return response.Responses.ToMap(r => new ConfigResource((ConfigResourceType)r.ResourceType, r.ResourceName),
                 r => Outcome<Done>.From(r.ErrorCode, r.ErrorMessage, default));
         }, cancellationToken);
     }

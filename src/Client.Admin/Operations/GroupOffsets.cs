@@ -98,7 +98,7 @@ public sealed partial class AdminClient
             }
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
             return response.Topics.SelectMany(t => t.Partitions.Select(p => (Key: new TopicPartition(t.Name, p.PartitionIndex), p.ErrorCode)))
-                .ToDictionary(r => r.Key, r => Outcome<Done>.From(r.ErrorCode, null, default));
+                .ToMap(r => r.Key, r => Outcome<Done>.From(r.ErrorCode, null, default));
         }, cancellationToken);
     }
 
@@ -125,7 +125,7 @@ public sealed partial class AdminClient
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
             if (response.ErrorCode != 0) return All<TopicPartition, Done>(batch, response.ErrorCode, null);
             return response.Topics.SelectMany(t => t.Partitions.Select(p => (Key: new TopicPartition(t.Name, p.PartitionIndex), p.ErrorCode)))
-                .ToDictionary(r => r.Key, r => Outcome<Done>.From(r.ErrorCode, null, default));
+                .ToMap(r => r.Key, r => Outcome<Done>.From(r.ErrorCode, null, default));
         }, cancellationToken);
     }
 }

@@ -29,7 +29,8 @@ public sealed partial class AdminClient
                     version >= 4 ? g.GroupState : null, version >= 5 ? g.GroupType : null, brokers[0])).ToList();
                 return new() { [brokers[0]] = Outcome<IReadOnlyList<ConsumerGroupListing>>.From(response.ErrorCode, null, list) };
             }, cancellationToken).ConfigureAwait(false);
-        return results.ThrowOnError().SelectMany(r => r.Value).OrderBy(g => g.GroupId, StringComparer.Ordinal).ToList();
+        results.ThrowFirstError();
+        return results.SelectMany(r => r.Value).OrderBy(g => g.GroupId, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Describes groups (routed to each group's coordinator): state, assignor, members and decoded assignments.</summary>
@@ -42,7 +43,7 @@ public sealed partial class AdminClient
             var request = new DescribeGroupsRequest { Groups = [.. batch], IncludeAuthorizedOperations = includeAuthorizedOperations };
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
             int coordinator = connection.BrokerId ?? -1;
-            return response.Groups.ToDictionary(g => g.GroupId, g => Outcome<ConsumerGroupDescription>.From(g.ErrorCode, null,
+            return response.Groups.ToMap(g => g.GroupId, g => Outcome<ConsumerGroupDescription>.From(g.ErrorCode, null,
                 new ConsumerGroupDescription(g.GroupId, g.GroupState, g.ProtocolType, g.ProtocolData, coordinator,
                     g.Members.Select(m => new GroupMemberDescription(m.MemberId, m.GroupInstanceId, m.ClientId, m.ClientHost,
                         g.ProtocolType == "consumer" ? DecodeAssignment(m.MemberAssignment) : [],
@@ -58,7 +59,7 @@ public sealed partial class AdminClient
         return _driver.RunAsync<string, Done>("DeleteGroups", groupIds, GroupRoute, async (connection, batch, ct) =>
         {
             var response = await connection.SendAsync(new DeleteGroupsRequest { GroupsNames = [.. batch] }, ct).ConfigureAwait(false);
-            return response.Results.ToDictionary(r => r.GroupId, r => Outcome<Done>.From(r.ErrorCode, null, default));
+            return response.Results.ToMap(r => r.GroupId, r => Outcome<Done>.From(r.ErrorCode, null, default));
         }, cancellationToken);
     }
 

@@ -36,7 +36,7 @@ public sealed partial class AdminClient
                 return All<TopicPartition, ListedOffset>(batch, (short)ErrorCode.UnsupportedVersion, "Max-timestamp lookups need ListOffsets v7 (Kafka 3.0+).");
             var response = await connection.SendAsync(request, version, null, ct).ConfigureAwait(false);
             return response.Topics.SelectMany(t => t.Partitions.Select(p => (Key: new TopicPartition(t.Name, p.PartitionIndex), p)))
-                .ToDictionary(r => r.Key, r => Outcome<ListedOffset>.From(r.p.ErrorCode, null,
+                .ToMap(r => r.Key, r => Outcome<ListedOffset>.From(r.p.ErrorCode, null,
                     new ListedOffset(version == 0 ? (r.p.OldStyleOffsets.Count > 0 ? r.p.OldStyleOffsets[0] : -1) : r.p.Offset, r.p.Timestamp, r.p.LeaderEpoch)));
         }, cancellationToken);
     }
@@ -62,7 +62,7 @@ public sealed partial class AdminClient
             }
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
             return response.Topics.SelectMany(t => t.Partitions.Select(p => (Key: new TopicPartition(t.Name, p.PartitionIndex), p)))
-                .ToDictionary(r => r.Key, r => Outcome<long>.From(r.p.ErrorCode, null, r.p.LowWatermark));
+                .ToMap(r => r.Key, r => Outcome<long>.From(r.p.ErrorCode, null, r.p.LowWatermark));
         }, cancellationToken);
     }
 }

@@ -102,7 +102,7 @@ public sealed partial class AdminClient
             var request = new DescribeUserScramCredentialsRequest { Users = batch.Select(u => new DescribeUserScramCredentialsRequest.UserName { Name = u }).ToList() };
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
             if (response.ErrorCode != 0) return All<string, IReadOnlyList<ScramCredentialInfo>>(batch, response.ErrorCode, response.ErrorMessage);
-            return response.Results.ToDictionary(r => r.User, r => Outcome<IReadOnlyList<ScramCredentialInfo>>.From(r.ErrorCode, r.ErrorMessage,
+            return response.Results.ToMap(r => r.User, r => Outcome<IReadOnlyList<ScramCredentialInfo>>.From(r.ErrorCode, r.ErrorMessage,
                 r.CredentialInfos.Select(c => new ScramCredentialInfo((ScramMechanism)c.Mechanism, c.Iterations)).ToList()));
         }, cancellationToken);
     }
@@ -188,7 +188,7 @@ public sealed partial class AdminClient
                 }).ToList(),
             };
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
-            return response.Entries.ToDictionary(e => new ClientQuotaEntity(e.Entity.ToDictionary(x => x.EntityType, x => x.EntityName)),
+            return response.Entries.ToMap(e => new ClientQuotaEntity(e.Entity.ToDictionary(x => x.EntityType, x => x.EntityName)),
                 e => Outcome<Done>.From(e.ErrorCode, e.ErrorMessage, default));
         }, cancellationToken);
     }

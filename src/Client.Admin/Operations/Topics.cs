@@ -34,7 +34,7 @@ public sealed partial class AdminClient
                 request.Topics.Add(creatable);
             }
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
-            return response.Topics.ToDictionary(r => r.Name, r => Outcome<CreatedTopic>.From(r.ErrorCode, r.ErrorMessage,
+            return response.Topics.ToMap(r => r.Name, r => Outcome<CreatedTopic>.From(r.ErrorCode, r.ErrorMessage,
                 new CreatedTopic(r.TopicId, r.NumPartitions, r.ReplicationFactor,
                     (r.Configs ?? []).Select(c => new ConfigEntry(c.Name, c.Value, (ConfigSource)c.ConfigSource, c.ReadOnly,
                         c.ConfigSource == (sbyte)ConfigSource.DefaultConfig, c.IsSensitive, [], ConfigType.Unknown, null)).ToList())));
@@ -51,7 +51,7 @@ public sealed partial class AdminClient
             if (Version(connection, ApiKey.DeleteTopics) >= 6) request.Topics = batch.Select(n => new DeleteTopicsRequest.DeleteTopicState { Name = n }).ToList();
             else request.TopicNames = [.. batch];
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
-            return response.Responses.ToDictionary(r => r.Name ?? "", r => Outcome<Done>.From(r.ErrorCode, r.ErrorMessage, default));
+            return response.Responses.ToMap(r => r.Name ?? "", r => Outcome<Done>.From(r.ErrorCode, r.ErrorMessage, default));
         }, cancellationToken);
     }
 
@@ -69,7 +69,7 @@ public sealed partial class AdminClient
                 Topics = batch.Select(id => new DeleteTopicsRequest.DeleteTopicState { Name = null, TopicId = id }).ToList(),
             };
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
-            return response.Responses.ToDictionary(r => r.TopicId, r => Outcome<string>.From(r.ErrorCode, r.ErrorMessage, r.Name ?? ""));
+            return response.Responses.ToMap(r => r.TopicId, r => Outcome<string>.From(r.ErrorCode, r.ErrorMessage, r.Name ?? ""));
         }, cancellationToken);
     }
 
@@ -77,7 +77,9 @@ public sealed partial class AdminClient
     public Task<IReadOnlyList<TopicListing>> ListTopicsAsync(bool listInternal = false, CancellationToken cancellationToken = default) =>
         _driver.RunSingleAsync<IReadOnlyList<TopicListing>>("ListTopics", Route.Any, async (connection, ct) =>
         {
-            var response = await connection.SendAsync(new MetadataRequest { Topics = null, AllowAutoTopicCreation = false }, ct).ConfigureAwait(false);
+            short version = Version(connection, ApiKey.Metadata);
+            var request = new MetadataRequest { Topics = null, AllowAutoTopicCreation = version < 4 };
+            var response = await connection.SendAsync(request, version, null, ct).ConfigureAwait(false);
             IReadOnlyList<TopicListing> list = response.Topics
                 .Where(t => t.ErrorCode == 0 && t.Name is not null && (listInternal || !t.IsInternal))
                 .Select(t => new TopicListing(t.Name!, t.TopicId, t.IsInternal)).OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
@@ -94,15 +96,16 @@ public sealed partial class AdminClient
         ArgumentNullException.ThrowIfNull(names);
         return _driver.RunAsync<string, TopicDescription>("DescribeTopics", names, _ => Route.Any, async (connection, batch, ct) =>
         {
+            short version = Version(connection, ApiKey.Metadata);
+            // Before v4 the auto-creation flag cannot be sent (brokers auto-create only when configured to).
             var request = new MetadataRequest
             {
                 Topics = batch.Select(n => new MetadataRequest.MetadataRequestTopic { Name = n }).ToList(),
-                AllowAutoTopicCreation = false,
-                IncludeTopicAuthorizedOperations = includeAuthorizedOperations,
+                AllowAutoTopicCreation = version < 4,
+                IncludeTopicAuthorizedOperations = includeAuthorizedOperations && version >= 8,
             };
-            short version = Version(connection, ApiKey.Metadata);
             var response = await connection.SendAsync(request, version, null, ct).ConfigureAwait(false);
-            return response.Topics.Where(t => t.Name is not null).ToDictionary(t => t.Name!, t => Outcome<TopicDescription>.From(t.ErrorCode, null,
+            return response.Topics.Where(t => t.Name is not null).ToMap(t => t.Name!, t => Outcome<TopicDescription>.From(t.ErrorCode, null,
                 new TopicDescription(t.Name!, t.TopicId, t.IsInternal,
                     t.Partitions.OrderBy(p => p.PartitionIndex).Select(p => new PartitionDescription(p.PartitionIndex, p.LeaderId, p.LeaderEpoch,
                         p.ReplicaNodes, p.IsrNodes, p.OfflineReplicas)).ToList(),
@@ -129,7 +132,7 @@ public sealed partial class AdminClient
                 });
             }
             var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
-            return response.Results.ToDictionary(r => r.Name, r => Outcome<Done>.From(r.ErrorCode, r.ErrorMessage, default));
+            return response.Results.ToMap(r => r.Name, r => Outcome<Done>.From(r.ErrorCode, r.ErrorMessage, default));
         }, cancellationToken);
     }
 }

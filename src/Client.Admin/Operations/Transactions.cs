@@ -21,7 +21,7 @@ public sealed partial class AdminClient
                 };
                 var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
                 return response.Topics.SelectMany(t => t.Partitions.Select(p => (Key: new TopicPartition(t.Name, p.PartitionIndex), p)))
-                    .ToDictionary(r => r.Key, r => Outcome<IReadOnlyList<ProducerState>>.From(r.p.ErrorCode, r.p.ErrorMessage,
+                    .ToMap(r => r.Key, r => Outcome<IReadOnlyList<ProducerState>>.From(r.p.ErrorCode, r.p.ErrorMessage,
                         r.p.ActiveProducers.Select(s => new ProducerState(s.ProducerId, s.ProducerEpoch, s.LastSequence, s.LastTimestamp,
                             s.CoordinatorEpoch, s.CurrentTxnStartOffset)).ToList()));
             }, cancellationToken);
@@ -36,7 +36,7 @@ public sealed partial class AdminClient
         {
             var response = await connection.SendAsync(new DescribeTransactionsRequest { TransactionalIds = [.. batch] }, ct).ConfigureAwait(false);
             int coordinator = connection.BrokerId ?? -1;
-            return response.TransactionStates.ToDictionary(s => s.TransactionalId, s => Outcome<TransactionDescription>.From(s.ErrorCode, null,
+            return response.TransactionStates.ToMap(s => s.TransactionalId, s => Outcome<TransactionDescription>.From(s.ErrorCode, null,
                 new TransactionDescription(s.TransactionalId, s.TransactionStateValue, s.TransactionTimeoutMs, s.TransactionStartTimeMs, s.ProducerId,
                     s.ProducerEpoch, s.Topics.SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Topic, p))).ToList(), coordinator)));
         }, cancellationToken);
@@ -58,7 +58,8 @@ public sealed partial class AdminClient
                     .Select(s => new TransactionListing(s.TransactionalId, s.ProducerId, s.TransactionStateValue, brokers[0])).ToList();
                 return new() { [brokers[0]] = Outcome<IReadOnlyList<TransactionListing>>.From(response.ErrorCode, null, list) };
             }, cancellationToken).ConfigureAwait(false);
-        return results.ThrowOnError().SelectMany(r => r.Value).OrderBy(t => t.TransactionalId, StringComparer.Ordinal).ToList();
+        results.ThrowFirstError();
+        return results.SelectMany(r => r.Value).OrderBy(t => t.TransactionalId, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>
