@@ -10,8 +10,12 @@ namespace Samsa.Admin;
 public sealed record AdminError(ErrorCode Code, string Message)
 {
     /// <summary>Creates an error with Kafka's description when the broker sent no message.</summary>
-    public static AdminError Of(ErrorCode code, string? message = null) =>
-        new(code, string.IsNullOrEmpty(message) ? $"{code.KafkaName()}: {code.Describe()}" : message);
+    public static AdminError Of(ErrorCode code, string? message = null)
+    {
+        if (string.IsNullOrEmpty(message)) return new(code, code.Describe());
+        string prefix = code.KafkaName() + ": ";
+        return new(code, message.StartsWith(prefix, StringComparison.Ordinal) ? message[prefix.Length..] : message);
+    }
 
     /// <summary>The matching <see cref="KafkaException"/>.</summary>
     public KafkaException ToException() => KafkaException.FromErrorCode(Code, Message);

@@ -50,11 +50,18 @@ public sealed class MockClusterTests
         await using var consumer = new ConfluentConsumer(mock.BootstrapServers, "mock-consumers", "events", "mock-c1");
         await AdminKit.WaitUntilAsync(() => Task.FromResult(consumer.Consumed.Count >= 4), "the consumer to read");
 
+        await consumer.CommitAsync();
+        var committed = await admin.ListConsumerGroupOffsetsAsync("mock-consumers", [new("events", 0), new("events", 1)], cancellationToken: AdminKit.Token);
+        Assert.Equal(4, committed.Values.Sum(o => o.Offset));
+
         var connection = await admin.Cluster.GetAnyConnectionAsync(AdminKit.Token);
         if (connection.ApiVersions!.BrokerRange(ApiKey.DescribeGroups) is null)
         {
+            // librdkafka 2.0.x's mock has no DescribeGroups/ListGroups: the typed error must surface.
             var result = await admin.DescribeConsumerGroupsAsync(["mock-consumers"], cancellationToken: AdminKit.Token);
             Assert.Equal(ErrorCode.UnsupportedVersion, result.At(0).Error!.Code);
+            var e = await Assert.ThrowsAnyAsync<KafkaException>(() => admin.ListConsumerGroupsAsync(cancellationToken: AdminKit.Token));
+            Assert.Equal(ErrorCode.UnsupportedVersion, e.ErrorCode);
             return;
         }
         await AdminKit.WaitUntilAsync(async () => (await admin.DescribeConsumerGroupsAsync(["mock-consumers"]))["mock-consumers"] is { IsSuccess: true } d && d.Value.State == "Stable",

@@ -136,4 +136,36 @@ public sealed class TopicTests
         Assert.True(results["retried"].IsSuccess, results["retried"].ToString());
         Assert.Equal(2, calls);
     }
+
+    [Fact]
+    public async Task DescribeTopics_ConnectionDroppedOnce_RetriedOnNewConnection()
+    {
+        await using var cluster = await AdminKit.StartAsync(1);
+        await using var admin = AdminKit.Admin(cluster.BootstrapServers);
+        await cluster.CreateTopicAsync("t", 2, 1);
+        await admin.ListTopicsAsync(cancellationToken: AdminKit.Token);
+        int calls = 0;
+        using var _ = cluster.Intercept(ApiKey.Metadata, null, (request, ct) =>
+            ValueTask.FromResult(Interlocked.Increment(ref calls) == 1 ? InterceptResult.DropConnection : InterceptResult.Continue));
+        var described = await admin.DescribeTopicsAsync(["t"], cancellationToken: AdminKit.Token);
+        Assert.Equal(2, described["t"].Value.Partitions.Count);
+        Assert.True(calls >= 2);
+    }
+
+    [Fact]
+    public async Task CreateTopics_ControllerKeepsSayingNotController_TimesOutPerItem()
+    {
+        await using var cluster = await AdminKit.StartAsync(1);
+        await using var admin = AdminKit.Admin(cluster.BootstrapServers, defaultApiTimeoutMs: 1000);
+        using var _ = cluster.Intercept(ApiKey.CreateTopics, null, (request, ct) =>
+        {
+            var response = new Samsa.Protocol.Messages.CreateTopicsResponse();
+            foreach (var t in ((Samsa.Protocol.Messages.CreateTopicsRequest)request.Body).Topics)
+                response.Topics.Add(new() { Name = t.Name, ErrorCode = (short)ErrorCode.NotController });
+            return ValueTask.FromResult(InterceptResult.Respond(response));
+        });
+        var results = await admin.CreateTopicsAsync([new NewTopic("x", 1, 1), new NewTopic("y", 1, 1)], cancellationToken: AdminKit.Token);
+        Assert.All(results, r => Assert.Equal(ErrorCode.RequestTimedOut, r.Error!.Code));
+        Assert.Contains("NOT_CONTROLLER", results.At(0).Error!.Message);
+    }
 }

@@ -20,6 +20,8 @@ public sealed partial class AdminClient
             async (connection, _, ct) =>
             {
                 short version = Version(connection, ApiKey.OffsetFetch);
+                if (asked is null && version < 2)
+                    return new() { [groupId] = Outcome<IReadOnlyDictionary<TopicPartition, OffsetAndMetadata>>.Fail(ErrorCode.UnsupportedVersion, "Listing all of a group's offsets needs OffsetFetch v2; name the partitions.") };
                 var request = new OffsetFetchRequest { RequireStable = requireStable };
                 var topics = asked?.GroupBy(p => p.Topic).Select(g => (g.Key, g.Select(p => p.Partition).ToList())).ToList();
                 if (version >= 8)
