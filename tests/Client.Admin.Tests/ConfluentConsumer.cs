@@ -29,6 +29,7 @@ internal sealed class ConfluentConsumer : IAsyncDisposable
 
     public ConcurrentQueue<(int Partition, long Offset, string Value)> Consumed { get; } = new();
 
+    /// <summary>Commits the consumed positions from the poll thread; nothing to commit is not an error.</summary>
     public Task CommitAsync()
     {
         var request = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -49,6 +50,11 @@ internal sealed class ConfluentConsumer : IAsyncDisposable
                 try
                 {
                     consumer.Commit();
+                    request.TrySetResult();
+                }
+                catch (KafkaException ex) when (ex.Error.Code == Confluent.Kafka.ErrorCode.Local_NoOffset)
+                {
+                    // Nothing consumed on the current assignment yet (for example just after a rebalance).
                     request.TrySetResult();
                 }
                 catch (KafkaException ex)

@@ -23,8 +23,13 @@ public sealed class GroupTests
             var d = (await admin.DescribeConsumerGroupsAsync(["billing"]))["billing"];
             return d.IsSuccess && d.Value.State == "Stable" && d.Value.Members.Count == 2;
         }, "a stable group of two");
-        await first.CommitAsync();
-        await second.CommitAsync();
+        // A rebalance may move partitions after they were read: keep committing until the commits cover every record.
+        await AdminKit.WaitUntilAsync(async () =>
+        {
+            await first.CommitAsync();
+            await second.CommitAsync();
+            return (await admin.ListConsumerGroupOffsetsAsync("billing")).Values.Sum(o => o.Offset) == Records;
+        }, "commits covering every record");
 
         var listed = await admin.ListConsumerGroupsAsync(cancellationToken: AdminKit.Token);
         var billing = Assert.Single(listed, g => g.GroupId == "billing");
