@@ -16,6 +16,8 @@ public sealed class ClusterTests
         Assert.Equal([0, 1, 2], description.Brokers.Select(b => b.NodeId));
         Assert.Equal(["r1", "r2", null], description.Brokers.Select(b => b.Rack));
         Assert.NotNull(description.Controller);
+        Assert.Contains(AclOperation.ClusterAction, description.AuthorizedOperations!);
+        Assert.Contains(AclOperation.IdempotentWrite, description.AuthorizedOperations!);
         Assert.Equal(cluster.EndpointOf(1), $"{description.Brokers[1].Host}:{description.Brokers[1].Port}");
     }
 

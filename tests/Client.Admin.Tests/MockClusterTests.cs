@@ -36,6 +36,11 @@ public sealed class MockClusterTests
         var offsets = await admin.ListConsumerGroupOffsetsAsync("mock-group", partitions, cancellationToken: AdminKit.Token);
         Assert.Equal([1L, 2L, 3L], partitions.Select(p => offsets[p].Offset));
 
+        var configs = await admin.DescribeConfigsAsync([ConfigResource.Topic("orders")], cancellationToken: AdminKit.Token);
+        var connection = await admin.Cluster.GetAnyConnectionAsync(AdminKit.Token);
+        if (connection.ApiVersions!.BrokerRange(ApiKey.DescribeConfigs) is null) Assert.Equal(ErrorCode.UnsupportedVersion, configs.At(0).Error!.Code);
+        else Assert.True(configs.At(0).IsSuccess, configs.At(0).ToString());
+
         var created = await admin.CreateTopicsAsync([new NewTopic("new-on-mock", 1, 1)], cancellationToken: AdminKit.Token);
         Assert.Equal(ErrorCode.UnsupportedVersion, created.At(0).Error!.Code);
     }

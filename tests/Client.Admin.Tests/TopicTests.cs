@@ -45,6 +45,11 @@ public sealed class TopicTests
         Assert.Equal(3, topic.Partitions.Count);
         Assert.NotEqual(Uuid.Zero, topic.TopicId);
         Assert.False(topic.IsInternal);
+        Assert.NotNull(topic.AuthorizedOperations);
+        Assert.Contains(AclOperation.Describe, topic.AuthorizedOperations);
+        Assert.Contains(AclOperation.AlterConfigs, topic.AuthorizedOperations);
+        Assert.DoesNotContain(AclOperation.ClusterAction, topic.AuthorizedOperations);
+        Assert.Null((await admin.DescribeTopicsAsync(["assigned"], cancellationToken: AdminKit.Token))["assigned"].Value.AuthorizedOperations);
         foreach (var p in topic.Partitions)
         {
             Assert.Equal(assignments[p.Partition], p.Replicas);
