@@ -47,12 +47,27 @@ public sealed partial class AdminClient
         }, cancellationToken);
     }
 
-    /// <summary>Elects leaders (preferred or unclean) for partitions via the controller; each partition gets its own result.</summary>
-    public Task<AdminResults<TopicPartition, Done>> ElectLeadersAsync(ElectionType electionType, IEnumerable<TopicPartition> partitions,
+    /// <summary>
+    /// Elects leaders (preferred or unclean) for partitions via the controller; each partition gets its own result.
+    /// With null partitions the controller elects for every partition and reports those it acted on.
+    /// </summary>
+    public async Task<AdminResults<TopicPartition, Done>> ElectLeadersAsync(ElectionType electionType, IEnumerable<TopicPartition>? partitions,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(partitions);
-        return _driver.RunAsync<TopicPartition, Done>("ElectLeaders", partitions, _ => Route.Controller, async (connection, batch, ct) =>
+        if (partitions is null)
+        {
+            var all = await _driver.RunSingleAsync<AdminResults<TopicPartition, Done>>("ElectLeaders", Route.Controller, async (connection, ct) =>
+            {
+                var request = new ElectLeadersRequest { ElectionType = (sbyte)electionType, TimeoutMs = RequestTimeoutMs, TopicPartitions = null };
+                var response = await connection.SendAsync(request, ct).ConfigureAwait(false);
+                var items = response.ReplicaElectionResults.SelectMany(t => t.PartitionResult.Select(p => p.ErrorCode == 0
+                    ? new ItemResult<TopicPartition, Done>(new TopicPartition(t.Topic, p.PartitionId), default(Done))
+                    : new ItemResult<TopicPartition, Done>(new TopicPartition(t.Topic, p.PartitionId), AdminError.Of((ErrorCode)p.ErrorCode, p.ErrorMessage)))).ToList();
+                return Outcome<AdminResults<TopicPartition, Done>>.From(response.ErrorCode, null, new AdminResults<TopicPartition, Done>(items));
+            }, cancellationToken).ConfigureAwait(false);
+            return all;
+        }
+        return await _driver.RunAsync<TopicPartition, Done>("ElectLeaders", partitions, _ => Route.Controller, async (connection, batch, ct) =>
         {
             var request = new ElectLeadersRequest
             {
@@ -64,7 +79,7 @@ public sealed partial class AdminClient
             if (response.ErrorCode != 0) return All<TopicPartition, Done>(batch, response.ErrorCode, null);
             return response.ReplicaElectionResults.SelectMany(t => t.PartitionResult.Select(p => (Key: new TopicPartition(t.Topic, p.PartitionId), p)))
                 .ToMap(r => r.Key, r => Outcome<Done>.From(r.p.ErrorCode, r.p.ErrorMessage, default));
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Starts (replica list) or cancels (null) partition reassignments via the controller.</summary>
