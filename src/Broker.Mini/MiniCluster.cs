@@ -48,6 +48,7 @@ public sealed class MiniCluster : IAsyncDisposable
                 }
                 cluster._state.LoadMetadata();
                 cluster._state.RefreshTopicConfigs();
+                cluster._state.ResumeTransactions();
             }
         }
         catch

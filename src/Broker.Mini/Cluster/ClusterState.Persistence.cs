@@ -84,7 +84,7 @@ internal sealed partial class ClusterState
                 p.Isr.RemoveAll(r => !Brokers[r].IsAlive);
                 p.Leader = p.Isr.Count > 0 ? p.Isr[0] : -1;
                 p.Log.AssignEpoch(p.LeaderEpoch);
-                foreach (var header in log.BatchHeaders()) p.Producers.Update(header, header.MaxTimestamp);
+                foreach (var batch in log.BatchesFrom(log.LogStartOffset)) p.Producers.Replay(batch);
                 topic.Partitions.Add(p);
             }
         }

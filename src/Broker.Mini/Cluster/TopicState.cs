@@ -46,5 +46,8 @@ internal sealed class PartitionState(TopicState topic, int index, int[] replicas
 
     public long HighWatermark => Log.LogEndOffset;
 
+    /// <summary>The first offset of the oldest ongoing transaction, capped at the high watermark (read_committed's limit).</summary>
+    public long LastStableOffset => Math.Min(Producers.FirstUnstableOffset ?? long.MaxValue, HighWatermark);
+
     public string Name => $"{Topic.Name}-{Index}";
 }

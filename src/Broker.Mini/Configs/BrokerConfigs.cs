@@ -39,6 +39,10 @@ internal static class BrokerConfigs
             new("offset.metadata.max.bytes", ConfigType.Int, "4096", "Largest metadata string of an offset commit.", Min: 0),
             new("group.consumer.heartbeat.interval.ms", ConfigType.Int, "5000", "Heartbeat interval of consumer (KIP-848) groups.", Min: 1),
             new("group.consumer.session.timeout.ms", ConfigType.Int, "45000", "Session timeout of consumer (KIP-848) groups.", Min: 1),
+            // Transaction coordinator (Coordinators/TransactionCoordinator*.cs reads these).
+            new("transaction.state.log.num.partitions", ConfigType.Int, "50", "Partitions of __transaction_state.", Min: 1),
+            new("transaction.state.log.replication.factor", ConfigType.Short, "3", "Replication factor of __transaction_state.", Min: 1),
+            new("transaction.max.timeout.ms", ConfigType.Int, "900000", "Largest transaction timeout a producer may ask for.", Min: 1),
             new("group.consumer.assignors", ConfigType.List, "uniform,range", "Server-side assignors; the first is the default.", ValidValues: ["uniform", "range"]),
         };
         foreach (var topic in TopicConfigs.All.Values)

@@ -36,12 +36,24 @@ internal sealed partial class GroupCoordinator
                     using var reader = new RecordBatchReader(batch, verifyCrc: false);
                     while (reader.MoveNextBatch())
                     {
-                        if (reader.Header.IsControl) continue;
+                        var header = reader.Header;
+                        if (header.IsControl)
+                        {
+                            foreach (var record in reader.GetRecords())
+                            {
+                                var type = ControlRecord.ReadType(record.Key.Span);
+                                if (type is ControlRecordType.Commit or ControlRecordType.Abort)
+                                    CompleteTransaction(header.ProducerId, partition.Index, type == ControlRecordType.Commit);
+                            }
+                            continue;
+                        }
                         foreach (var record in reader.GetRecords())
                         {
                             if (record.IsKeyNull) continue;
                             if (OffsetStore.Decode(record.Key.Span, record.Value.Span, record.IsValueNull) is not { } e) continue;
-                            Apply(e);
+                            if (header.IsTransactional && e.Topic is { } topicName && e.Offset is { } pending)
+                                PendingFor(GetOrCreate(e.Group), header.ProducerId)[(topicName, e.Partition)] = pending;
+                            else Apply(e);
                         }
                     }
                 }

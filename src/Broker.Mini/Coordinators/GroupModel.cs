@@ -93,6 +93,12 @@ internal sealed class Group(string id)
 
     public Dictionary<(string Topic, int Partition), CommittedOffset> Offsets { get; } = new();
 
+    /// <summary>Offsets committed by ongoing transactions (TxnOffsetCommit), by producer id, until the COMMIT or ABORT marker.</summary>
+    public Dictionary<long, Dictionary<(string Topic, int Partition), CommittedOffset>> PendingTxnOffsets { get; } = new();
+
+    /// <summary>Whether an ongoing transaction holds an offset for the partition (OffsetFetch's require_stable).</summary>
+    public bool HasPendingTxnOffset(string topic, int partition) => PendingTxnOffsets.Values.Any(p => p.ContainsKey((topic, partition)));
+
     /// <summary>Bumped whenever a rebalance starts or ends, so stale join/sync timers can tell they no longer apply.</summary>
     public int RebalanceVersion { get; set; }
 

@@ -6,7 +6,8 @@ namespace Samsa.Broker.Mini.Handlers;
 /// <summary>
 /// Fetch (1), v4+: reads whole stored batches (slices of the log, not copies) within the response and partition byte
 /// limits, long-polls until <c>fetch.min.bytes</c> arrive or <c>fetch.max.wait.ms</c> passes (woken by appends, never by
-/// polling), and keeps incremental fetch sessions (KIP-227) from v7.
+/// polling), and keeps incremental fetch sessions (KIP-227) from v7. read_committed (isolation level 1) stops at the
+/// last stable offset and lists the aborted transactions overlapping the returned batches.
 /// </summary>
 internal sealed partial class FetchHandler : RequestHandler<FetchRequest>
 {
@@ -106,18 +107,40 @@ internal sealed partial class FetchHandler : RequestHandler<FetchRequest>
         var error = cluster.LeaderError(p, context.Broker.Id);
         if (error == ErrorCode.None) error = ClusterState.EpochError(p, currentLeaderEpoch);
         if (error != ErrorCode.None) return Error(data, error);
+        bool readCommitted = request.IsolationLevel == 1;
+        long lastStable = p.LastStableOffset;
         data.HighWatermark = p.HighWatermark;
-        data.LastStableOffset = p.HighWatermark;
+        data.LastStableOffset = lastStable;
         data.LogStartOffset = p.Log.LogStartOffset;
-        data.AbortedTransactions = request.IsolationLevel == 1 ? new() : null;
+        data.AbortedTransactions = readCommitted ? new() : null;
         if (fetchOffset < p.Log.LogStartOffset || fetchOffset > p.Log.LogEndOffset)
         {
             data.ErrorCode = (short)ErrorCode.OffsetOutOfRange;
             return data;
         }
         int limit = (int)Math.Max(0, Math.Min(maxBytes, budget));
-        data.Records = limit > 0 || first ? p.Log.Read(fetchOffset, limit, first, p.HighWatermark) : ReadOnlyMemory<byte>.Empty;
+        data.Records = limit > 0 || first ? p.Log.Read(fetchOffset, limit, first, readCommitted ? lastStable : p.HighWatermark) : ReadOnlyMemory<byte>.Empty;
+        if (readCommitted && data.Records is { Length: > 0 } records)
+        {
+            foreach (var aborted in p.Producers.AbortedBetween(fetchOffset, EndOffset(records.Span)))
+                data.AbortedTransactions!.Add(new FetchResponse.AbortedTransaction { ProducerId = aborted.ProducerId, FirstOffset = aborted.FirstOffset });
+        }
         return data;
+    }
+
+    /// <summary>The offset after the last batch of a record set (whole batches, as the log returns them).</summary>
+    private static long EndOffset(ReadOnlySpan<byte> records)
+    {
+        long end = -1;
+        while (records.Length >= Samsa.Protocol.Records.RecordBatchHeader.Size)
+        {
+            var header = Samsa.Protocol.Records.RecordBatchHeader.Read(records);
+            end = header.LastOffset + 1;
+            int size = (int)Storage.PartitionLog.ReadBatchLength(records) + Samsa.Protocol.Records.RecordBatchHeader.LogOverhead;
+            if (size <= 0 || size > records.Length) break;
+            records = records[size..];
+        }
+        return end;
     }
 
     private static FetchResponse.PartitionData Error(FetchResponse.PartitionData data, ErrorCode code)

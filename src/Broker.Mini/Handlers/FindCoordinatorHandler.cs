@@ -4,8 +4,8 @@ namespace Samsa.Broker.Mini.Handlers;
 
 /// <summary>
 /// FindCoordinator (10), v0-6 (batched keys from v4): a group's coordinator is the leader of its
-/// <c>__consumer_offsets</c> partition (created on first use), so it moves when that broker stops. Transaction
-/// coordinators are not implemented yet: transaction keys get COORDINATOR_NOT_AVAILABLE (retriable).
+/// <c>__consumer_offsets</c> partition and a transactional id's is the leader of its <c>__transaction_state</c>
+/// partition (both created on first use), so they move when that broker stops.
 /// </summary>
 internal sealed class FindCoordinatorHandler : RequestHandler<FindCoordinatorRequest>
 {
@@ -38,11 +38,12 @@ internal sealed class FindCoordinatorHandler : RequestHandler<FindCoordinatorReq
     private static FindCoordinatorResponse.Coordinator Find(RequestContext context, string key, sbyte keyType)
     {
         var result = new FindCoordinatorResponse.Coordinator { Key = key, NodeId = -1, Host = "", Port = -1, ErrorMessage = null };
-        if (keyType == TransactionKeyType)
-            return Fail(result, ErrorCode.CoordinatorNotAvailable, "Broker.Mini has no transaction coordinator yet.");
-        if (keyType != GroupKeyType) return Fail(result, ErrorCode.InvalidRequest, $"Unknown key type {keyType}.");
-        if (string.IsNullOrEmpty(key)) return Fail(result, ErrorCode.InvalidRequest, "The group id must not be empty.");
-        var (error, broker) = context.Cluster.GroupCoordinator.CoordinatorOf(key);
+        if (keyType is not (GroupKeyType or TransactionKeyType)) return Fail(result, ErrorCode.InvalidRequest, $"Unknown key type {keyType}.");
+        if (string.IsNullOrEmpty(key))
+            return Fail(result, ErrorCode.InvalidRequest, keyType == GroupKeyType ? "The group id must not be empty." : "The transactional id must not be empty.");
+        var (error, broker) = keyType == GroupKeyType
+            ? context.Cluster.GroupCoordinator.CoordinatorOf(key)
+            : context.Cluster.TransactionCoordinator.CoordinatorOf(key);
         if (error != ErrorCode.None) return Fail(result, error, "The coordinator's partition has no live leader.");
         result.NodeId = broker!.Id;
         result.Host = broker.Host;

@@ -36,6 +36,14 @@ internal static class HandlerCatalog
         list.Add(new DeleteGroupsHandler());
         list.Add(new ConsumerGroupHeartbeatHandler());
         list.Add(new ConsumerGroupDescribeHandler());
+        // Transaction coordinator.
+        list.Add(new AddPartitionsToTxnHandler());
+        list.Add(new AddOffsetsToTxnHandler());
+        list.Add(new EndTxnHandler());
+        list.Add(new TxnOffsetCommitHandler());
+        list.Add(new DescribeProducersHandler());
+        list.Add(new DescribeTransactionsHandler());
+        list.Add(new ListTransactionsHandler());
         return list;
     }
 }

@@ -3,9 +3,11 @@ using Samsa.Protocol.Messages;
 namespace Samsa.Broker.Mini.Handlers;
 
 /// <summary>
-/// InitProducerId (22) for idempotent producers: a new producer id at epoch 0, or (v3+, KIP-360) an epoch bump for
-/// the producer id and epoch the client presents. Transactional ids need the transaction coordinator, which is not
-/// implemented, so they get COORDINATOR_NOT_AVAILABLE.
+/// InitProducerId (22). Idempotent producers (null transactional id) get a new producer id at epoch 0, or (v3+,
+/// KIP-360) an epoch bump for the producer id and epoch they present. Transactional ids go to the transaction
+/// coordinator (<see cref="Coordinators.TransactionCoordinator.InitProducerId"/>): new id or epoch bump, fencing of
+/// the previous epoch, INVALID_TRANSACTION_TIMEOUT above <c>transaction.max.timeout.ms</c>. PRODUCER_FENCED is
+/// reported as INVALID_PRODUCER_EPOCH below v4, as Kafka does.
 /// </summary>
 internal sealed class InitProducerIdHandler : RequestHandler<InitProducerIdRequest>
 {
@@ -14,10 +16,19 @@ internal sealed class InitProducerIdHandler : RequestHandler<InitProducerIdReque
     protected override IKafkaApiMessage? Handle(RequestContext context, InitProducerIdRequest request)
     {
         var cluster = context.Cluster;
-        if (request.TransactionalId is not null)
-            return new InitProducerIdResponse { ErrorCode = (short)ErrorCode.CoordinatorNotAvailable, ProducerId = -1, ProducerEpoch = -1 };
         lock (cluster.Sync)
         {
+            if (request.TransactionalId is { } transactionalId)
+            {
+                var coordinator = cluster.TransactionCoordinator;
+                var error = coordinator.CheckCoordinator(transactionalId, context.Broker.Id);
+                long producerId = -1;
+                short epoch = -1;
+                if (error == ErrorCode.None)
+                    (error, producerId, epoch) = coordinator.InitProducerId(transactionalId, request.TransactionTimeoutMs, request.ProducerId, request.ProducerEpoch);
+                if (error == ErrorCode.ProducerFenced && context.Version < 4) error = ErrorCode.InvalidProducerEpoch;
+                return new InitProducerIdResponse { ErrorCode = (short)error, ProducerId = producerId, ProducerEpoch = epoch };
+            }
             if (request.ProducerId >= 0 && request.ProducerEpoch >= 0)
             {
                 if (request.ProducerEpoch < short.MaxValue - 1)

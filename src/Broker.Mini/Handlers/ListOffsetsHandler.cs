@@ -3,7 +3,7 @@ using Samsa.Protocol.Messages;
 
 namespace Samsa.Broker.Mini.Handlers;
 
-/// <summary>ListOffsets (2), v1+: earliest (-2), latest (-1), max timestamp (-3), earliest local (-4), by timestamp.</summary>
+/// <summary>ListOffsets (2), v1+: earliest (-2), latest (-1; the last stable offset under read_committed), max timestamp (-3), earliest local (-4), by timestamp.</summary>
 internal sealed class ListOffsetsHandler : RequestHandler<ListOffsetsRequest>
 {
     private const long Latest = -1, Earliest = -2, MaxTimestamp = -3, EarliestLocal = -4, EarliestPendingUpload = -5;
@@ -22,13 +22,13 @@ internal sealed class ListOffsetsHandler : RequestHandler<ListOffsetsRequest>
             {
                 var topicResult = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = t.Name };
                 response.Topics.Add(topicResult);
-                foreach (var p in t.Partitions) topicResult.Partitions.Add(Lookup(context, t.Name, p));
+                foreach (var p in t.Partitions) topicResult.Partitions.Add(Lookup(context, t.Name, p, request.IsolationLevel == 1));
             }
         }
         return response;
     }
 
-    private static ListOffsetsResponse.ListOffsetsPartitionResponse Lookup(RequestContext context, string topic, ListOffsetsRequest.ListOffsetsPartition request)
+    private static ListOffsetsResponse.ListOffsetsPartitionResponse Lookup(RequestContext context, string topic, ListOffsetsRequest.ListOffsetsPartition request, bool readCommitted)
     {
         var cluster = context.Cluster;
         var result = new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = request.PartitionIndex, Offset = -1, Timestamp = -1, LeaderEpoch = -1 };
@@ -44,7 +44,7 @@ internal sealed class ListOffsetsHandler : RequestHandler<ListOffsetsRequest>
         switch (request.Timestamp)
         {
             case Latest:
-                result.Offset = p.HighWatermark;
+                result.Offset = readCommitted ? p.LastStableOffset : p.HighWatermark;
                 result.LeaderEpoch = p.LeaderEpoch;
                 break;
             case Earliest or EarliestLocal or EarliestPendingUpload:

@@ -4,8 +4,8 @@ namespace Samsa.Broker.Mini.Handlers;
 
 /// <summary>
 /// OffsetFetch (9), v0-9: committed offsets of one group (v0-7) or several (v8+); all of a group's offsets when the
-/// topic list is null (v2+). Broker.Mini has no transactional offset commits, so nothing is ever pending and
-/// <c>require_stable</c> (v7+) never yields UNSTABLE_OFFSET_COMMIT.
+/// topic list is null (v2+). Offsets of ongoing transactions (TxnOffsetCommit) are not visible until committed;
+/// with <c>require_stable</c> (v7+) a partition that has one gets UNSTABLE_OFFSET_COMMIT instead.
 /// </summary>
 internal sealed class OffsetFetchHandler : RequestHandler<OffsetFetchRequest>
 {
@@ -21,7 +21,7 @@ internal sealed class OffsetFetchHandler : RequestHandler<OffsetFetchRequest>
                 foreach (var g in request.Groups)
                 {
                     var topics = g.Topics?.Select(t => (t.Name, (IReadOnlyList<int>)t.PartitionIndexes)).ToList();
-                    var (error, rows) = Fetch(context, g.GroupId, g.MemberId, g.MemberEpoch, topics);
+                    var (error, rows) = Fetch(context, g.GroupId, g.MemberId, g.MemberEpoch, topics, request.RequireStable);
                     var group = new OffsetFetchResponse.OffsetFetchResponseGroup { GroupId = g.GroupId, ErrorCode = (short)error };
                     foreach (var byTopic in rows.GroupBy(r => r.Topic))
                         group.Topics.Add(new OffsetFetchResponse.OffsetFetchResponseTopics
@@ -29,7 +29,7 @@ internal sealed class OffsetFetchHandler : RequestHandler<OffsetFetchRequest>
                             Name = byTopic.Key,
                             Partitions = byTopic.Select(r => new OffsetFetchResponse.OffsetFetchResponsePartitions
                             {
-                                PartitionIndex = r.Partition, CommittedOffset = r.Offset, CommittedLeaderEpoch = r.Epoch, Metadata = r.Metadata,
+                                PartitionIndex = r.Partition, CommittedOffset = r.Offset, CommittedLeaderEpoch = r.Epoch, Metadata = r.Metadata, ErrorCode = (short)r.Error,
                             }).ToList(),
                         });
                     response.Groups.Add(group);
@@ -37,7 +37,7 @@ internal sealed class OffsetFetchHandler : RequestHandler<OffsetFetchRequest>
                 return response;
             }
             var asked = request.Topics?.Select(t => (t.Name, (IReadOnlyList<int>)t.PartitionIndexes)).ToList();
-            var (topError, list) = Fetch(context, request.GroupId, null, -1, asked);
+            var (topError, list) = Fetch(context, request.GroupId, null, -1, asked, context.Version >= 7 && request.RequireStable);
             response.ErrorCode = (short)topError;
             if (topError != ErrorCode.None && context.Version < 2 && asked is not null)
                 list = asked.SelectMany(t => t.Item2.Select(p => (t.Name, p, -1L, -1, (string?)"", topError))).ToList();
@@ -55,14 +55,17 @@ internal sealed class OffsetFetchHandler : RequestHandler<OffsetFetchRequest>
     }
 
     private static (ErrorCode, List<(string Topic, int Partition, long Offset, int Epoch, string? Metadata, ErrorCode Error)>) Fetch(
-        RequestContext context, string groupId, string? memberId, int memberEpoch, List<(string, IReadOnlyList<int>)>? topics)
+        RequestContext context, string groupId, string? memberId, int memberEpoch, List<(string, IReadOnlyList<int>)>? topics, bool requireStable)
     {
         var coordinator = context.Cluster.GroupCoordinator;
         var error = coordinator.CheckCoordinator(groupId, context.Broker.Id);
         if (error == ErrorCode.None) error = coordinator.ValidateFetchMember(groupId, memberId, memberEpoch);
         if (error != ErrorCode.None) return (error, []);
+        var group = coordinator.Find(groupId);
         var rows = coordinator.FetchOffsets(groupId, topics)
-            .Select(r => (r.Topic, r.Partition, r.Offset?.Offset ?? -1, r.Offset?.LeaderEpoch ?? -1, (string?)(r.Offset?.Metadata ?? ""), ErrorCode.None))
+            .Select(r => requireStable && group is not null && group.HasPendingTxnOffset(r.Topic, r.Partition)
+                ? (r.Topic, r.Partition, -1L, -1, (string?)"", ErrorCode.UnstableOffsetCommit)
+                : (r.Topic, r.Partition, r.Offset?.Offset ?? -1, r.Offset?.LeaderEpoch ?? -1, (string?)(r.Offset?.Metadata ?? ""), ErrorCode.None))
             .ToList();
         return (ErrorCode.None, rows);
     }

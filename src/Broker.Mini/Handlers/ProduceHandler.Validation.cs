@@ -33,7 +33,6 @@ internal sealed partial class ProduceHandler
             return Validated.Failed(ErrorCode.CorruptMessage, $"Record batch for {partition.Name} failed its CRC check.");
         var header = RecordBatchHeader.Read(span);
         if (header.IsControl) return Validated.Failed(ErrorCode.InvalidRecord, "Clients cannot produce control records.");
-        if (header.IsTransactional) return Validated.Failed(ErrorCode.InvalidTxnState, "Broker.Mini does not support transactions yet.");
         if (header.RecordCount != header.LastOffsetDelta + 1 || header.RecordCount <= 0)
             return Validated.Failed(ErrorCode.CorruptMessage, "Record count does not match the batch's last offset delta.");
 
@@ -57,6 +56,7 @@ internal sealed partial class ProduceHandler
             ProducerId = header.ProducerId,
             ProducerEpoch = header.ProducerEpoch,
             BaseSequence = header.BaseSequence,
+            IsTransactional = header.IsTransactional,
             TimestampType = header.TimestampType,
         };
         try

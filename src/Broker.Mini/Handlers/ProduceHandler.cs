@@ -6,7 +6,8 @@ namespace Samsa.Broker.Mini.Handlers;
 
 /// <summary>
 /// Produce (0), v3+: validates each partition's single v2 batch (framing, CRC, size, keys on compacted topics,
-/// timestamps, idempotent sequences), assigns offsets and the leader epoch, stamps LogAppendTime, recompresses to
+/// timestamps, idempotent sequences; transactional batches only for partitions in the producer's ongoing
+/// transaction, else INVALID_TXN_STATE), assigns offsets and the leader epoch, stamps LogAppendTime, recompresses to
 /// the topic's <c>compression.type</c>, and appends. acks=0 gets no response; acks=all checks <c>min.insync.replicas</c>
 /// (with logical replication the ISR has the data as soon as the leader does).
 /// </summary>
@@ -71,6 +72,11 @@ internal sealed partial class ProduceHandler : RequestHandler<ProduceRequest>
             result.BaseOffset = sequence.DuplicateBaseOffset;
             result.LogAppendTimeMs = config.TimestampType == TimestampType.LogAppendTime ? sequence.DuplicateTimestamp : -1;
             return result;
+        }
+        if (header.IsTransactional)
+        {
+            var txnError = cluster.TransactionCoordinator.VerifyProduce(header.ProducerId, header.ProducerEpoch, topicName, data.Index);
+            if (txnError != ErrorCode.None) return Fail(result, txnError);
         }
         if (acks == -1 && partition.Isr.Count < config.MinInsyncReplicas)
         {

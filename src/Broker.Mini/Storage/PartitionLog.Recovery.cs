@@ -81,12 +81,4 @@ internal sealed partial class PartitionLog
         }
         return size;
     }
-
-    /// <summary>Headers of every stored batch, oldest first (to rebuild producer state after recovery).</summary>
-    public IEnumerable<RecordBatchHeader> BatchHeaders()
-    {
-        foreach (var segment in _segments)
-            for (int e = 0; e < segment.Entries.Count; e++)
-                yield return RecordBatchHeader.Read(segment.BatchBytes(e).Span);
-    }
 }

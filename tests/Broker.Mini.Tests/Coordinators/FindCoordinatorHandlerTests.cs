@@ -31,12 +31,27 @@ public sealed class FindCoordinatorHandlerTests
     }
 
     [Fact]
-    public async Task Find_TransactionKey_ReturnsCoordinatorNotAvailable()
+    public async Task Find_TransactionKey_ReturnsLeaderOfItsStatePartition_AndFailsOver()
     {
-        await using var cluster = await MiniCluster.StartAsync(GroupKit.Options());
-        await using var c = TestClient.Connect(cluster);
-        var response = await c.SendAsync(new FindCoordinatorRequest { KeyType = 1, CoordinatorKeys = { "txn" } }, 4);
-        Assert.Equal((short)ErrorCode.CoordinatorNotAvailable, Assert.Single(response.Coordinators).ErrorCode);
+        await using var cluster = await MiniCluster.StartAsync(GroupKit.Options(brokers: 3));
+        int Leader()
+        {
+            lock (cluster.State.Sync) return cluster.State.TransactionCoordinator.PartitionOf("txn").Leader;
+        }
+        await using (var c = TestClient.Connect(cluster))
+        {
+            var response = await c.SendAsync(new FindCoordinatorRequest { KeyType = 1, CoordinatorKeys = { "txn" } }, 4);
+            var found = Assert.Single(response.Coordinators);
+            Assert.Equal((short)ErrorCode.None, found.ErrorCode);
+            Assert.Equal(Leader(), found.NodeId);
+            Assert.Equal(50, cluster.State.Topics["__transaction_state"].Partitions.Count);
+        }
+        int old = Leader();
+        await cluster.StopBrokerAsync(old);
+        await using var c2 = TestClient.Connect(cluster, brokerId: (old + 1) % 3);
+        var moved = Assert.Single((await c2.SendAsync(new FindCoordinatorRequest { KeyType = 1, CoordinatorKeys = { "txn" } }, 4)).Coordinators);
+        Assert.NotEqual(old, moved.NodeId);
+        Assert.Equal(Leader(), moved.NodeId);
     }
 
     [Fact]
