@@ -49,8 +49,11 @@ public sealed class ChurnTests
             var end = DateTime.UtcNow.AddSeconds(20);
             while (DateTime.UtcNow < end)
             {
+                // Eager (range) members: with cooperative-sticky, librdkafka 2.0.2's auto-commit was seen committing an
+                // older offset for a partition after it had moved (Kafka's coordinator accepts such commits too, as it
+                // checks generations, not ownership), so that mode is not used for the monotonic-offsets assertion.
                 if (members.Count < 2 || (members.Count < 4 && random.Next(2) == 0))
-                    members.Add(new ConfluentMember(cluster.BootstrapServers, "churn-group", "churn", "cooperative-sticky", autoCommit: true));
+                    members.Add(new ConfluentMember(cluster.BootstrapServers, "churn-group", "churn", "range", autoCommit: true));
                 else
                 {
                     var leaving = members[random.Next(members.Count)];
