@@ -67,4 +67,31 @@ public sealed class FindCoordinatorHandlerTests
         Assert.Equal(0, after.ErrorCode);
         Assert.NotEqual(before.NodeId, after.NodeId);
     }
+
+    [Fact]
+    public async Task CoordinatorBrokerStops_CommittedOffsetsStayReadableFromTheNewCoordinator()
+    {
+        await using var cluster = await MiniCluster.StartAsync(GroupKit.Options(brokers: 3));
+        await cluster.CreateTopicAsync("t", 1, 3);
+        await using var c = TestClient.Connect(cluster);
+        var before = await c.SendAsync(new FindCoordinatorRequest { Key = "g" }, 3);
+        await using (var coordinator = TestClient.Connect(cluster, before.NodeId))
+        {
+            var commit = await coordinator.SendAsync(new OffsetCommitRequest
+            {
+                GroupId = "g",
+                Topics = [new() { Name = "t", Partitions = [new() { PartitionIndex = 0, CommittedOffset = 42 }] }],
+            }, 8);
+            Assert.Equal(0, commit.Topics[0].Partitions[0].ErrorCode);
+        }
+        int survivor = (before.NodeId + 1) % 3;
+        await using var s = TestClient.Connect(cluster, survivor);
+        await cluster.StopBrokerAsync(before.NodeId);
+        var after = await s.SendAsync(new FindCoordinatorRequest { Key = "g" }, 3);
+        Assert.NotEqual(before.NodeId, after.NodeId);
+        await using var next = TestClient.Connect(cluster, after.NodeId);
+        var fetched = await next.SendAsync(new OffsetFetchRequest { GroupId = "g", Topics = [new() { Name = "t", PartitionIndexes = [0] }] }, 7);
+        Assert.Equal(0, fetched.ErrorCode);
+        Assert.Equal(42, fetched.Topics[0].Partitions[0].CommittedOffset);
+    }
 }
