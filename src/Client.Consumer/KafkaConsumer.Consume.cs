@@ -142,8 +142,8 @@ public sealed partial class KafkaConsumer<TKey, TValue>
 
     private async ValueTask WaitForDataAsync(CancellationToken cancellationToken)
     {
-        var wakeup = Volatile.Read(ref _wakeup);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, wakeup.Token);
+        var wakeup = Volatile.Read(ref _wakeup).Token;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, wakeup);
         _group?.SetWaiting(true);
         try
         {
@@ -151,7 +151,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && wakeup.IsCancellationRequested)
         {
-            throw new OperationCanceledException("The consumer was woken up.", null, wakeup.Token);
+            throw new OperationCanceledException("The consumer was woken up.", null, wakeup);
         }
         finally
         {

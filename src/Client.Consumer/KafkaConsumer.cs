@@ -103,7 +103,6 @@ public sealed partial class KafkaConsumer<TKey, TValue> : IKafkaConsumer<TKey, T
     {
         var previous = Interlocked.Exchange(ref _wakeup, new CancellationTokenSource());
         previous.Cancel();
-        previous.Dispose();
     }
 
     /// <inheritdoc />
