@@ -31,7 +31,6 @@ internal sealed partial class ClassicGroup
             SessionTimeoutMs = _options.SessionTimeoutMs,
             RebalanceTimeoutMs = _options.MaxPollIntervalMs,
             MemberId = MemberId,
-            GroupInstanceId = _options.GroupInstanceId,
             ProtocolType = ConsumerProtocol.ProtocolType,
         };
         foreach (var assignor in _assignors)
@@ -48,6 +47,10 @@ internal sealed partial class ClassicGroup
         {
             var connection = await _cluster.GetCoordinatorConnectionAsync(CoordinatorType.Group, _groupId, token).ConfigureAwait(false);
             short version = connection.SelectVersion(request);
+            if (version < 1) request.RebalanceTimeoutMs = -1;
+            request.GroupInstanceId = version >= 5 ? _options.GroupInstanceId : null;
+            if (version < 5 && _options.GroupInstanceId is not null)
+                throw new UnsupportedVersionException("Static membership (group.instance.id) needs JoinGroup v5 (Kafka 2.3).", ApiKey.JoinGroup);
             var timeout = TimeSpan.FromMilliseconds((long)_options.MaxPollIntervalMs + 5_000);
             join = await connection.SendAsync(request, version, timeout, token).ConfigureAwait(false);
             var error = (ErrorCode)join.ErrorCode;
@@ -85,9 +88,6 @@ internal sealed partial class ClassicGroup
             GroupId = _groupId,
             GenerationId = join.GenerationId,
             MemberId = join.MemberId,
-            GroupInstanceId = _options.GroupInstanceId,
-            ProtocolType = ConsumerProtocol.ProtocolType,
-            ProtocolName = protocolName,
         };
         if (isLeader && !join.SkipAssignment)
         {
@@ -95,8 +95,15 @@ internal sealed partial class ClassicGroup
                 sync.Assignments.Add(new SyncGroupRequest.SyncGroupRequestAssignment { MemberId = member, Assignment = ConsumerProtocol.WriteAssignment(assignment) });
         }
         var coordinator = await _cluster.GetCoordinatorConnectionAsync(CoordinatorType.Group, _groupId, token).ConfigureAwait(false);
+        short syncVersion = coordinator.SelectVersion(sync);
+        if (syncVersion >= 3) sync.GroupInstanceId = _options.GroupInstanceId;
+        if (syncVersion >= 5)
+        {
+            sync.ProtocolType = ConsumerProtocol.ProtocolType;
+            sync.ProtocolName = protocolName;
+        }
         var syncTimeout = TimeSpan.FromMilliseconds((long)_options.MaxPollIntervalMs + 5_000);
-        var synced = await coordinator.SendAsync(sync, coordinator.SelectVersion(sync), syncTimeout, token).ConfigureAwait(false);
+        var synced = await coordinator.SendAsync(sync, syncVersion, syncTimeout, token).ConfigureAwait(false);
         if ((ErrorCode)synced.ErrorCode is var syncError and not ErrorCode.None)
         {
             if (!await HandleGroupErrorAsync(syncError).ConfigureAwait(false)) lock (_sync) _rejoinNeeded = true;

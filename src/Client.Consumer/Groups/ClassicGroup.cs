@@ -292,8 +292,10 @@ internal sealed partial class ClassicGroup : IAsyncDisposable
             memberId = _memberId;
         }
         var connection = await _cluster.GetCoordinatorConnectionAsync(CoordinatorType.Group, _groupId, token).ConfigureAwait(false);
-        var request = new HeartbeatRequest { GroupId = _groupId, GenerationId = generation, MemberId = memberId, GroupInstanceId = _options.GroupInstanceId };
-        var response = await connection.SendAsync(request, connection.SelectVersion(request), null, token).ConfigureAwait(false);
+        var request = new HeartbeatRequest { GroupId = _groupId, GenerationId = generation, MemberId = memberId };
+        short version = connection.SelectVersion(request);
+        if (version >= 3) request.GroupInstanceId = _options.GroupInstanceId;
+        var response = await connection.SendAsync(request, version, null, token).ConfigureAwait(false);
         await HandleGroupErrorAsync((ErrorCode)response.ErrorCode).ConfigureAwait(false);
     }
 
@@ -372,13 +374,20 @@ internal sealed partial class ClassicGroup : IAsyncDisposable
         try
         {
             var connection = await _cluster.GetCoordinatorConnectionAsync(CoordinatorType.Group, _groupId, token).ConfigureAwait(false);
-            var request = new LeaveGroupRequest
+            var request = new LeaveGroupRequest { GroupId = _groupId };
+            short version = connection.SelectVersion(request);
+            // v3+ (KIP-345) names leaving members in a list; older versions carry one member id.
+            if (version >= 3)
             {
-                GroupId = _groupId,
-                MemberId = memberId,
-                Members = [new LeaveGroupRequest.MemberIdentity { MemberId = memberId, GroupInstanceId = _options.GroupInstanceId, Reason = reason }],
-            };
-            await connection.SendAsync(request, connection.SelectVersion(request), null, token).ConfigureAwait(false);
+                request.Members = [new LeaveGroupRequest.MemberIdentity
+                {
+                    MemberId = memberId,
+                    GroupInstanceId = _options.GroupInstanceId,
+                    Reason = version >= 5 ? reason : null,
+                }];
+            }
+            else request.MemberId = memberId;
+            await connection.SendAsync(request, version, null, token).ConfigureAwait(false);
             Log.Left(_logger, _groupId, memberId);
         }
         catch (Exception e) when (e is KafkaException or OperationCanceledException)

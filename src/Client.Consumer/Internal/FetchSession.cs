@@ -36,7 +36,7 @@ internal sealed class FetchSession
             if (incremental && _sent.TryGetValue(tp, out var previous) && previous == (w.Offset, w.LeaderEpoch)) continue;
             if (!topics.TryGetValue(tp.Topic, out var topic))
             {
-                topic = new FetchRequest.FetchTopic { Topic = tp.Topic, TopicId = w.TopicId };
+                topic = version >= 13 ? new FetchRequest.FetchTopic { TopicId = w.TopicId } : new FetchRequest.FetchTopic { Topic = tp.Topic };
                 topics[tp.Topic] = topic;
                 request.Topics.Add(topic);
             }
@@ -44,7 +44,7 @@ internal sealed class FetchSession
             {
                 Partition = tp.Partition,
                 FetchOffset = w.Offset,
-                CurrentLeaderEpoch = w.LeaderEpoch,
+                CurrentLeaderEpoch = version >= 9 ? w.LeaderEpoch : -1,
                 PartitionMaxBytes = partitionMaxBytes,
             });
         }
@@ -56,7 +56,7 @@ internal sealed class FetchSession
                 if (next.ContainsKey(tp)) continue;
                 if (!forgotten.TryGetValue(tp.Topic, out var topic))
                 {
-                    topic = new FetchRequest.ForgottenTopic { Topic = tp.Topic, TopicId = TopicIdOf(wanted, tp.Topic) };
+                    topic = version >= 13 ? new FetchRequest.ForgottenTopic { TopicId = TopicIdOf(wanted, tp.Topic) } : new FetchRequest.ForgottenTopic { Topic = tp.Topic };
                     forgotten[tp.Topic] = topic;
                     request.ForgottenTopicsData.Add(topic);
                 }

@@ -30,6 +30,9 @@ internal sealed partial class Fetcher
             // Fetch v13+ names topics by id only; fall back when metadata has no ids (older brokers).
             if (version >= 13 && wanted.Any(w => w.TopicId == Uuid.Zero)) version = 12;
             foreach (var w in wanted) session.RememberTopicId(w.State.TopicPartition.Topic, w.TopicId);
+            if (version < 4) request.IsolationLevel = 0;
+            if (version < 11) request.RackId = "";
+            if (version < 3) request.MaxBytes = int.MaxValue;
             session.Build(request, wanted, version, _options.MaxPartitionFetchBytes);
             var timeout = TimeSpan.FromMilliseconds((long)_options.RequestTimeoutMs + _options.FetchMaxWaitMs);
             var lease = await connection.SendLeasedAsync(request, version, timeout, _stop.Token).ConfigureAwait(false);

@@ -40,7 +40,6 @@ internal sealed class GroupOffsets
                 GroupId = _groupId,
                 GenerationIdOrMemberEpoch = generation,
                 MemberId = memberId,
-                GroupInstanceId = generation >= 0 ? _instanceId : null,
             };
             foreach (var group in offsets.GroupBy(o => o.Topic))
             {
@@ -58,6 +57,11 @@ internal sealed class GroupOffsets
                 request.Topics.Add(topic);
             }
             short version = Math.Min(connection.SelectVersion(request), (short)9);
+            if (version >= 7 && generation >= 0) request.GroupInstanceId = _instanceId;
+            if (version < 6)
+            {
+                foreach (var p in request.Topics.SelectMany(t => t.Partitions)) p.CommittedLeaderEpoch = -1;
+            }
             var response = await connection.SendAsync(request, version, null, ct).ConfigureAwait(false);
             foreach (var topic in response.Topics)
             {

@@ -52,7 +52,7 @@ internal static class OffsetLookup
             // librdkafka's mock broker (2.0.x) advertises v4-5 but answers them without the partition leader epoch,
             // which misaligns every partition after the first; brokers that stop at v5 get v3 (no epoch fencing).
             if (version is 4 or 5) version = 3;
-            var request = new ListOffsetsRequest { ReplicaId = -1, IsolationLevel = (sbyte)isolation };
+            var request = new ListOffsetsRequest { ReplicaId = -1, IsolationLevel = version >= 2 ? (sbyte)isolation : (sbyte)0 };
             foreach (var group in partitions.GroupBy(p => p.Topic))
             {
                 var topic = new ListOffsetsRequest.ListOffsetsTopic { Name = group.Key };
@@ -62,7 +62,7 @@ internal static class OffsetLookup
                     {
                         PartitionIndex = tp.Partition,
                         Timestamp = timestamps[tp],
-                        CurrentLeaderEpoch = cluster.Metadata.Partition(tp.Topic, tp.Partition)?.LeaderEpoch ?? -1,
+                        CurrentLeaderEpoch = version >= 4 ? cluster.Metadata.Partition(tp.Topic, tp.Partition)?.LeaderEpoch ?? -1 : -1,
                     });
                 }
                 request.Topics.Add(topic);
