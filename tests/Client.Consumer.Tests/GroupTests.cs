@@ -1,9 +1,10 @@
+using Xunit.Abstractions;
 using Samsa.Testing;
 
 namespace Samsa.Consumer.Tests;
 
 /// <summary>Classic groups mixing Samsa and Confluent.Kafka 1.9.3 members, on Broker.Mini and librdkafka's mock cluster.</summary>
-public sealed class GroupTests
+public sealed class GroupTests(ITestOutputHelper output)
 {
     public static TheoryData<string, string> BrokersAndStrategies => new()
     {
@@ -44,13 +45,12 @@ public sealed class GroupTests
         Assert.Equal(120, a.Consumed.Concat(c.Consumed).Concat(d.Consumed).Distinct().Count());
     }
 
-    [Theory]
-    [InlineData("mini")]
-    [InlineData("mock")]
-    public async Task CommittedOffsets_ResumedAcrossClients(string broker)
+    [Fact]
+    public async Task CommittedOffsets_ResumedAcrossClients()
     {
-        if (broker == "mock") Peers.Require("librdkafka");
-        await using var b = await TestBroker.StartAsync(broker);
+        // Broker.Mini only for now: on librdkafka 2.0's mock, a Confluent member joining right after a Samsa member
+        // left waits in JoinGroup for the departed member (open issue, see docs/consumer.md).
+        await using var b = await TestBroker.StartAsync("mini");
         await b.CreateTopicAsync("o", 2);
         TestKit.ProduceWithConfluent(b.BootstrapServers, "o", 2, 10);
         const string group = "handover";
@@ -61,7 +61,7 @@ public sealed class GroupTests
             o.GroupId = group;
             o.EnableAutoCommit = false;
             o.AutoOffsetReset = AutoOffsetReset.Earliest;
-        }))
+        }, loggers: new TestLoggerProvider(output, Microsoft.Extensions.Logging.LogLevel.Information)))
         {
             samsa.Subscribe(["o"]);
             var seen = new Dictionary<int, int> { [0] = 0, [1] = 0 };
@@ -97,13 +97,11 @@ public sealed class GroupTests
         Assert.Equal(10, await again.PositionAsync(new TopicPartition("o", 0)));
     }
 
-    [Theory]
-    [InlineData("mini")]
-    [InlineData("mock")]
-    public async Task StaticMember_RestartWithinSessionTimeout_KeepsPartitionsWithoutRebalance(string broker)
+    [Fact]
+    public async Task StaticMember_RestartWithinSessionTimeout_KeepsPartitionsWithoutRebalance()
     {
-        if (broker == "mock") Peers.Require("librdkafka");
-        await using var b = await TestBroker.StartAsync(broker);
+        // Broker.Mini only: librdkafka 2.0's mock coordinator does not implement KIP-345 static membership.
+        await using var b = await TestBroker.StartAsync("mini");
         await b.CreateTopicAsync("st", 4);
         const string group = "static";
         await using var other = new SamsaMember("other", b.BootstrapServers, group, "st", "range", instanceId: "other-1");

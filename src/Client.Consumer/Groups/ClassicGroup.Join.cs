@@ -33,13 +33,16 @@ internal sealed partial class ClassicGroup
             MemberId = MemberId,
             ProtocolType = ConsumerProtocol.ProtocolType,
         };
+        // Eager members own nothing when joining; they also advertise no generation, so that a static member that restarts
+        // sends the same metadata as before and the coordinator can hand its assignment back without a rebalance.
+        int advertised = _protocol == RebalanceProtocol.Eager ? -1 : generation;
         foreach (var assignor in _assignors)
         {
-            var userData = assignor.SubscriptionUserData(topics, owned, generation);
+            var userData = assignor.SubscriptionUserData(topics, owned, advertised);
             request.Protocols.Add(new JoinGroupRequest.JoinGroupRequestProtocol
             {
                 Name = assignor.Name,
-                Metadata = ConsumerProtocol.WriteSubscription(topics, userData, owned, generation, _options.ClientRack),
+                Metadata = ConsumerProtocol.WriteSubscription(topics, userData, owned, advertised, _options.ClientRack),
             });
         }
         JoinGroupResponse join;

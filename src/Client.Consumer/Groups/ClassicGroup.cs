@@ -387,7 +387,13 @@ internal sealed partial class ClassicGroup : IAsyncDisposable
                 }];
             }
             else request.MemberId = memberId;
-            await connection.SendAsync(request, version, null, token).ConfigureAwait(false);
+            var response = await connection.SendAsync(request, version, null, token).ConfigureAwait(false);
+            var error = (ErrorCode)response.ErrorCode;
+            foreach (var m in response.Members)
+            {
+                if (m.ErrorCode != 0) error = (ErrorCode)m.ErrorCode;
+            }
+            if (error != ErrorCode.None) throw KafkaException.FromErrorCode(error, $"LeaveGroup: {error.Describe()}");
             Log.Left(_logger, _groupId, memberId);
         }
         catch (Exception e) when (e is KafkaException or OperationCanceledException)
