@@ -168,29 +168,6 @@ public sealed class FetchTests(ITestOutputHelper output)
         Assert.Null(await TestKit.TryConsumeAsync(consumer, TimeSpan.FromMilliseconds(300)));
     }
 
-    [Fact]
-    public async Task ReadCommitted_SkipsAbortedTransactionsAndMarkers()
-    {
-        Peers.Require("librdkafka");
-        await using var b = await TestBroker.StartAsync("mock");
-        await b.CreateTopicAsync("tx", 1);
-        TestKit.ProduceWithConfluent(b.BootstrapServers, "tx", 1, 5, transactional: true, abort: true);
-        var committed = TestKit.ProduceWithConfluent(b.BootstrapServers, "tx", 1, 7, transactional: true);
-        await using var readCommitted = TestKit.Consumer(b.BootstrapServers, o =>
-        {
-            o.AutoOffsetReset = AutoOffsetReset.Earliest;
-            o.IsolationLevel = IsolationLevel.ReadCommitted;
-        });
-        readCommitted.Assign([new TopicPartition("tx", 0)]);
-        var got = await TestKit.ConsumeAsync(readCommitted, 7);
-        Assert.Equal(committed.Select(s => s.Value), got.Select(r => r.Value));
-        Assert.Null(await TestKit.TryConsumeAsync(readCommitted, TimeSpan.FromMilliseconds(500)));
-
-        await using var readUncommitted = TestKit.Consumer(b.BootstrapServers, o => o.AutoOffsetReset = AutoOffsetReset.Earliest);
-        readUncommitted.Assign([new TopicPartition("tx", 0)]);
-        Assert.Equal(12, (await TestKit.ConsumeAsync(readUncommitted, 12)).Count);
-    }
-
     private sealed class CountingHandler : IRawRecordHandler
     {
         public int Count;

@@ -21,7 +21,7 @@ internal static class SamsaConsumeRun
             using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             try
             {
-                await consumer.ConsumeRawAsync(handler, 10_000, guard.Token);
+                await consumer.ConsumeRawAsync(handler, (int)Math.Min(10_000, o.Messages - handler.Count), guard.Token);
             }
             catch (OperationCanceledException)
             {
