@@ -16,6 +16,8 @@ internal static class ClientRuns
         ("confluent", "produce") => ConfluentRun.ProduceAsync,
         ("confluent", "consume") => ConfluentRun.ConsumeAsync,
         ("confluent", "latency") => ConfluentRun.LatencyAsync,
+        ("samsa", "consume") => SamsaConsumeRun.ConsumeAsync,
+        ("samsa", "latency") => SamsaLatencyRun.LatencyAsync,
         _ => null,
     };
 }
