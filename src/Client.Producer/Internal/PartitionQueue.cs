@@ -89,9 +89,6 @@ internal sealed class PartitionQueue(TopicState topic, int partition)
 
     /// <summary>The leader this partition's batches last went to.</summary>
     public int LeaderId = -1;
-
-    /// <summary>Sender-owned: a wakeup for this batch's linger was already signalled.</summary>
-    public bool SignalledFull;
 }
 
 /// <summary>One topic's partitions as the producer knows them from metadata.</summary>

@@ -1,4 +1,4 @@
-using System.Buffers;
+using Samsa.Protocol.Compression;
 using Samsa.Protocol.Records;
 
 namespace Samsa.Producer.Internal;
@@ -32,26 +32,20 @@ internal interface IDeliverySink
 /// </summary>
 internal sealed class ProducerBatch
 {
-    private RecordMeta[] _records;
+    private RecordMeta[] _records = new RecordMeta[64];
 
-    public ProducerBatch(PartitionQueue queue, RecordBatchBuilder builder, int reservedBytes, long createdTimestamp)
-    {
-        Queue = queue;
-        Builder = builder;
-        ReservedBytes = reservedBytes;
-        CreatedTimestamp = createdTimestamp;
-        _records = ArrayPool<RecordMeta>.Shared.Rent(16);
-    }
+    /// <summary>Creates an empty batch; it is reused through <see cref="Init"/> and <see cref="Reset"/>.</summary>
+    public ProducerBatch(RecordBatchBuilder builder) => Builder = builder;
 
-    public PartitionQueue Queue { get; }
+    public PartitionQueue Queue { get; private set; } = null!;
 
-    public RecordBatchBuilder Builder { get; private set; }
+    public RecordBatchBuilder Builder { get; }
 
     /// <summary>Bytes reserved in the buffer pool for this batch.</summary>
     public int ReservedBytes { get; set; }
 
     /// <summary>When the batch was created (<see cref="TimeProvider"/> timestamp); delivery.timeout.ms counts from here.</summary>
-    public long CreatedTimestamp { get; }
+    public long CreatedTimestamp { get; private set; }
 
     /// <summary>When the batch may be sent again after a retriable failure (<see cref="TimeProvider"/> timestamp).</summary>
     public long RetryAfterTimestamp { get; set; }
@@ -59,13 +53,16 @@ internal sealed class ProducerBatch
     /// <summary>Sends so far.</summary>
     public int Attempts { get; set; }
 
+    /// <summary>No typical record fits any more: ready to send without waiting for linger.ms.</summary>
+    public bool Full { get; set; }
+
     /// <summary>No more records go in (drained or superseded).</summary>
     public bool Closed { get; set; }
 
     /// <summary>Base sequence assigned at first send, or -1.</summary>
     public int BaseSequence { get; set; } = -1;
 
-    /// <summary>The producer id and epoch the sequence belongs to.</summary>
+    /// <summary>The producer id the sequence belongs to.</summary>
     public long ProducerId { get; set; } = -1;
 
     /// <summary>The producer epoch the sequence belongs to.</summary>
@@ -74,26 +71,27 @@ internal sealed class ProducerBatch
     /// <summary>The encoded batch, cached between attempts while id, epoch and sequence stay the same.</summary>
     public ReadOnlyMemory<byte> Encoded { get; private set; }
 
-    /// <summary>True once every record has been reported.</summary>
-    public bool Done { get; private set; }
-
     public int Count => Builder.Count;
 
     public int SizeInBytes => Builder.SizeInBytes;
 
     public Span<RecordMeta> Records => _records.AsSpan(0, Builder.Count);
 
+    /// <summary>Prepares a pooled batch for a partition.</summary>
+    public void Init(PartitionQueue queue, int reservedBytes, long createdTimestamp, CompressionType compression, int? compressionLevel)
+    {
+        Queue = queue;
+        ReservedBytes = reservedBytes;
+        CreatedTimestamp = createdTimestamp;
+        Builder.Compression = compression;
+        Builder.CompressionLevel = compressionLevel;
+    }
+
     /// <summary>Appends the record's metadata after the builder accepted the record.</summary>
     public void AddMeta(in RecordMeta meta)
     {
         int index = Builder.Count - 1;
-        if (index >= _records.Length)
-        {
-            var next = ArrayPool<RecordMeta>.Shared.Rent(_records.Length * 2);
-            _records.AsSpan(0, index).CopyTo(next);
-            ArrayPool<RecordMeta>.Shared.Return(_records, clearArray: true);
-            _records = next;
-        }
+        if (index >= _records.Length) Array.Resize(ref _records, _records.Length * 2);
         _records[index] = meta;
     }
 
@@ -113,15 +111,20 @@ internal sealed class ProducerBatch
     /// <summary>Forgets the cached encoding (after the sequence or epoch changed).</summary>
     public void InvalidateEncoding() => Encoded = default;
 
-    /// <summary>Marks the batch done and returns its pooled parts.</summary>
-    public RecordBatchBuilder? Release()
+    /// <summary>Clears everything for reuse (the builder keeps its buffer).</summary>
+    public void Reset()
     {
-        Done = true;
-        var builder = Builder;
-        Builder = null!;
+        _records.AsSpan(0, Math.Min(Builder.Count, _records.Length)).Clear();
+        Builder.Reset();
+        Queue = null!;
+        ReservedBytes = 0;
+        RetryAfterTimestamp = 0;
+        Attempts = 0;
+        Full = false;
+        Closed = false;
+        BaseSequence = -1;
+        ProducerId = -1;
+        ProducerEpoch = -1;
         Encoded = default;
-        ArrayPool<RecordMeta>.Shared.Return(_records, clearArray: true);
-        _records = [];
-        return builder;
     }
 }

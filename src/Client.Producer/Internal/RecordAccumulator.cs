@@ -27,7 +27,7 @@ internal sealed class RecordAccumulator
     private readonly int? _compressionLevel;
     private readonly TimeProvider _time;
     private readonly Action _wakeSender;
-    private readonly Stack<RecordBatchBuilder> _builders = new();
+    private readonly Stack<ProducerBatch> _free = new();
     private int _incompleteBatches;
 
     public RecordAccumulator(int batchSize, CompressionType compression, int? compressionLevel, BufferPool pool, TimeProvider time, Action wakeSender)
@@ -73,9 +73,9 @@ internal sealed class RecordAccumulator
                 last.AddMeta(meta);
                 batchFull = last.SizeInBytes + estimate > _batchSize;
                 needBytes = 0;
-                if (batchFull && !queue.SignalledFull)
+                if (batchFull && !last.Full)
                 {
-                    queue.SignalledFull = true;
+                    last.Full = true;
                     wake = true;
                 }
             }
@@ -97,7 +97,7 @@ internal sealed class RecordAccumulator
                     }
                     reserved = size;
                 }
-                var batch = new ProducerBatch(queue, RentBuilder(), reserved, _time.GetTimestamp());
+                var batch = RentBatch(queue, reserved, _time.GetTimestamp());
                 reserved = 0;
                 if (last is not null) last.Closed = true;
                 batch.Builder.Append(timestamp, key, keyIsNull, value, valueIsNull, headers);
@@ -105,9 +105,10 @@ internal sealed class RecordAccumulator
                 queue.AddLast(batch);
                 Interlocked.Increment(ref _incompleteBatches);
                 batchFull = batch.SizeInBytes + estimate > _batchSize;
-                queue.SignalledFull = batchFull;
+                batch.Full = batchFull;
                 needBytes = 0;
-                wake = true;
+                // Wake the sender for a full predecessor, or to start the linger timer of a partition that was idle.
+                wake = last is not null || queue.Count == 1;
             }
         }
         if (reserved > 0)
@@ -128,51 +129,34 @@ internal sealed class RecordAccumulator
     }
 
     /// <summary>Creates a batch for re-encoded records (splits) with its own reservation (which may exceed the bound briefly).</summary>
-    public ProducerBatch NewBatch(PartitionQueue queue, long createdTimestamp) => new(queue, RentBuilder(), 0, createdTimestamp);
+    public ProducerBatch NewBatch(PartitionQueue queue, long createdTimestamp) => RentBatch(queue, 0, createdTimestamp);
 
-    /// <summary>Returns a completed batch's memory and builder.</summary>
+    /// <summary>Returns a completed batch's memory and the batch itself to the pool.</summary>
     public void Complete(ProducerBatch batch)
     {
-        int reserved = batch.ReservedBytes;
-        batch.ReservedBytes = 0;
-        var builder = batch.Release();
-        if (builder is not null) ReturnBuilder(builder);
-        Pool.Release(reserved);
+        Recycle(batch);
         if (Interlocked.Decrement(ref _incompleteBatches) == 0) AllComplete?.Invoke();
     }
 
-    /// <summary>Returns a batch's builder without completing it (its records moved to other batches).</summary>
+    /// <summary>Returns a batch to the pool without completing it (its records moved to other batches).</summary>
     public void Recycle(ProducerBatch batch)
     {
-        Pool.Release(batch.ReservedBytes);
-        batch.ReservedBytes = 0;
-        if (batch.Release() is { } builder) ReturnBuilder(builder);
+        int reserved = batch.ReservedBytes;
+        batch.Reset();
+        lock (_free) _free.Push(batch);
+        Pool.Release(reserved);
     }
 
-    private RecordBatchBuilder RentBuilder()
+    /// <summary>
+    /// A pooled batch. The pool holds at most what buffer.memory allowed to exist at once (plus splits), so steady
+    /// state allocates nothing; builders start at batch.size and keep their buffers.
+    /// </summary>
+    private ProducerBatch RentBatch(PartitionQueue queue, int reserved, long created)
     {
-        RecordBatchBuilder? builder = null;
-        lock (_builders)
-        {
-            _builders.TryPop(out builder);
-        }
-        builder ??= new RecordBatchBuilder(Math.Min(_batchSize + 1024, 1 << 20));
-        builder.Compression = _compression;
-        builder.CompressionLevel = _compressionLevel;
-        return builder;
-    }
-
-    private void ReturnBuilder(RecordBatchBuilder builder)
-    {
-        builder.Reset();
-        lock (_builders)
-        {
-            if (_builders.Count < 256)
-            {
-                _builders.Push(builder);
-                return;
-            }
-        }
-        builder.Dispose();
+        ProducerBatch? batch;
+        lock (_free) _free.TryPop(out batch);
+        batch ??= new ProducerBatch(new RecordBatchBuilder(Math.Min(_batchSize, 1 << 20)));
+        batch.Init(queue, reserved, created, _compression, _compressionLevel);
+        return batch;
     }
 }

@@ -165,7 +165,7 @@ internal sealed partial class Sender : IAsyncDisposable
                     }
                     if (head is null) continue;
                     long due = head.Attempts > 0 ? head.RetryAfterTimestamp : head.CreatedTimestamp + _lingerTicks;
-                    bool ready = head.Attempts > 0 ? now >= due : allReady || queue.Count > 1 || head.Closed || queue.SignalledFull || now >= due;
+                    bool ready = head.Attempts > 0 ? now >= due : allReady || queue.Count > 1 || head.Full || now >= due;
                     if (!ready)
                     {
                         nextWake = Math.Min(nextWake, due);
@@ -195,7 +195,6 @@ internal sealed partial class Sender : IAsyncDisposable
                     int bytes = _drainedBytes.GetValueOrDefault(leader);
                     if (bytes > 0 && bytes + head.SizeInBytes > _options.MaxRequestSize) continue;
                     var batch = queue.RemoveFirst();
-                    if (queue.Count == 0) queue.SignalledFull = false;
                     if (_idempotent && batch.BaseSequence < 0)
                     {
                         var id = ProducerIdentity;
@@ -276,17 +275,21 @@ internal sealed partial class Sender : IAsyncDisposable
             TopicData = new List<ProduceRequest.TopicProduceData>(1),
         };
         bool transactional = _transactions is not null;
-        ProduceRequest.TopicProduceData? current = null;
-        foreach (var batch in batches.OrderBy(b => b.Queue.TopicName, StringComparer.Ordinal))
+        foreach (var batch in batches)
         {
-            if (current is null || current.Name != batch.Queue.TopicName)
+            ProduceRequest.TopicProduceData? topic = null;
+            foreach (var t in request.TopicData)
             {
-                current = new ProduceRequest.TopicProduceData { Name = batch.Queue.TopicName, PartitionData = [] };
-                request.TopicData.Add(current);
+                if (ReferenceEquals(t.Name, batch.Queue.TopicName)) topic = t;
+            }
+            if (topic is null)
+            {
+                topic = new ProduceRequest.TopicProduceData { Name = batch.Queue.TopicName, PartitionData = new(batches.Length) };
+                request.TopicData.Add(topic);
             }
             var encoded = batch.Encode(transactional);
             _metrics.BatchEncoded(batch.SizeInBytes, encoded.Length, batch.Count);
-            current.PartitionData.Add(new ProduceRequest.PartitionProduceData { Index = batch.Queue.Partition, Records = encoded });
+            topic.PartitionData.Add(new ProduceRequest.PartitionProduceData { Index = batch.Queue.Partition, Records = encoded });
         }
         return request;
     }
