@@ -9,7 +9,7 @@ PACKAGES=(
   librdkafka-dev kcat
   python3-kafka python3-confluent-kafka python3-avro python3-requests
   python3-lz4 python3-zstandard python3-snappy
-  lz4 zstd libsnappy1v5
+  lz4 zstd gzip libsnappy1v5
 )
 
 missing=()

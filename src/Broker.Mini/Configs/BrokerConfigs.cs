@@ -29,6 +29,17 @@ internal static class BrokerConfigs
             new("offsets.topic.replication.factor", ConfigType.Short, "3", "Replication factor of __consumer_offsets.", Min: 1),
             new("offsets.topic.num.partitions", ConfigType.Int, "50", "Partitions of __consumer_offsets.", Min: 1),
             new("log.retention.hours", ConfigType.Int, "168", "Hours to keep a segment (log.retention.ms wins when set)."),
+            // Group coordinator (Coordinators/GroupConfig.cs reads these).
+            new("group.initial.rebalance.delay.ms", ConfigType.Int, "3000", "Delay before the first rebalance of an empty group.", Min: 0),
+            new("group.min.session.timeout.ms", ConfigType.Int, "6000", "Smallest session timeout a member may ask for.", Min: 0),
+            new("group.max.session.timeout.ms", ConfigType.Int, "1800000", "Largest session timeout a member may ask for.", Min: 0),
+            new("group.max.size", ConfigType.Int, "2147483647", "Most members a classic group may have.", Min: 1),
+            new("offsets.retention.minutes", ConfigType.Int, "10080", "Minutes to keep committed offsets of an empty group.", Min: 1),
+            new("offsets.retention.check.interval.ms", ConfigType.Long, "600000", "How often expired offsets are removed.", Min: 1),
+            new("offset.metadata.max.bytes", ConfigType.Int, "4096", "Largest metadata string of an offset commit.", Min: 0),
+            new("group.consumer.heartbeat.interval.ms", ConfigType.Int, "5000", "Heartbeat interval of consumer (KIP-848) groups.", Min: 1),
+            new("group.consumer.session.timeout.ms", ConfigType.Int, "45000", "Session timeout of consumer (KIP-848) groups.", Min: 1),
+            new("group.consumer.assignors", ConfigType.List, "uniform,range", "Server-side assignors; the first is the default.", ValidValues: ["uniform", "range"]),
         };
         foreach (var topic in TopicConfigs.All.Values)
         {

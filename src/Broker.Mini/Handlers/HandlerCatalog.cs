@@ -23,6 +23,19 @@ internal static class HandlerCatalog
         list.Add(new DeleteRecordsHandler());
         list.Add(new DescribeClusterHandler());
         list.Add(new DescribeLogDirsHandler());
+        // Group coordinator.
+        list.Add(new JoinGroupHandler());
+        list.Add(new SyncGroupHandler());
+        list.Add(new HeartbeatHandler());
+        list.Add(new LeaveGroupHandler());
+        list.Add(new OffsetCommitHandler());
+        list.Add(new OffsetFetchHandler());
+        list.Add(new OffsetDeleteHandler());
+        list.Add(new ListGroupsHandler());
+        list.Add(new DescribeGroupsHandler());
+        list.Add(new DeleteGroupsHandler());
+        list.Add(new ConsumerGroupHeartbeatHandler());
+        list.Add(new ConsumerGroupDescribeHandler());
         return list;
     }
 }

@@ -9,6 +9,9 @@ public static class CompressionCodecs
     /// <summary>Returns the codec for <paramref name="type"/>; throws <see cref="KafkaCompressionException"/> for an unknown id.</summary>
     public static ICompressionCodec Get(CompressionType type) => type switch
     {
+        CompressionType.Gzip => GzipCodec.Instance,
+        CompressionType.Snappy => SnappyCodec.Instance,
+        CompressionType.Lz4 => Lz4Codec.Instance,
         CompressionType.Zstd => Zstd.ZstdCodec.Instance,
         _ => throw new KafkaCompressionException(type, $"Compression type {(int)type} is not supported."),
     };

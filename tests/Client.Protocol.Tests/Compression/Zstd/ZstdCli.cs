@@ -17,10 +17,10 @@ internal static class ZstdCli
 
         if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidOperationException("zstd CLI not found; run scripts/install-zstd-peer.sh.");
+            throw new InvalidOperationException("zstd CLI not found; run scripts/install-peers.sh.");
         }
 
-        Console.WriteLine("SKIPPED: zstd CLI not found (run scripts/install-zstd-peer.sh); interop test returns early.");
+        Console.WriteLine("SKIPPED: zstd CLI not found (run scripts/install-peers.sh); interop test returns early.");
         return false;
     }
 

@@ -1,0 +1,76 @@
+using Samsa.Protocol.Records;
+
+namespace Samsa.Broker.Mini.Coordinators;
+
+internal sealed partial class GroupCoordinator
+{
+    /// <summary>Appends records for <paramref name="groupId"/> to its offsets partition, as its coordinator would.</summary>
+    public void Append(string groupId, IEnumerable<(byte[] Key, byte[]? Value)> records)
+    {
+        var list = records.ToList();
+        if (list.Count == 0) return;
+        var partition = PartitionOf(groupId);
+        long now = NowMs;
+        byte[] batch = OffsetStore.Batch(list, now);
+        RecordBatchHeader.SetBaseOffset(batch, partition.Log.LogEndOffset);
+        RecordBatchHeader.SetPartitionLeaderEpoch(batch, partition.LeaderEpoch);
+        var header = RecordBatchHeader.Read(batch);
+        partition.Log.Append(batch, header, partition.Topic.Config.Limits, now);
+        _cluster.SignalDataArrived();
+    }
+
+    /// <summary>Writes a group's metadata record (after a generation change).</summary>
+    public void PersistGroup(Group group) =>
+        Append(group.Id, [(OffsetStore.GroupKey(group.Id), OffsetStore.GroupValue(group, NowMs))]);
+
+    /// <summary>Replays <c>__consumer_offsets</c> (recovered from the data directory) into groups and offsets.</summary>
+    private void Load()
+    {
+        int offsets = 0;
+        if (_cluster.Topics.TryGetValue(OffsetsTopicName, out var topic))
+        {
+            foreach (var partition in topic.Partitions)
+            {
+                foreach (var batch in partition.Log.BatchesFrom(partition.Log.LogStartOffset))
+                {
+                    using var reader = new RecordBatchReader(batch, verifyCrc: false);
+                    while (reader.MoveNextBatch())
+                    {
+                        if (reader.Header.IsControl) continue;
+                        foreach (var record in reader.GetRecords())
+                        {
+                            if (record.IsKeyNull) continue;
+                            if (OffsetStore.Decode(record.Key.Span, record.Value.Span, record.IsValueNull) is not { } e) continue;
+                            Apply(e);
+                        }
+                    }
+                }
+            }
+            offsets = _groups.Values.Sum(g => g.Offsets.Count);
+        }
+        CoordinatorLog.Loaded(Logger, _groups.Count, offsets);
+        ArmRetention();
+    }
+
+    private void Apply(OffsetStore.Entry e)
+    {
+        if (e.Topic is { } t)
+        {
+            if (e.IsTombstone)
+            {
+                if (_groups.TryGetValue(e.Group, out var g)) g.Offsets.Remove((t, e.Partition));
+                return;
+            }
+            GetOrCreate(e.Group).Offsets[(t, e.Partition)] = e.Offset!;
+            return;
+        }
+        if (e.IsTombstone)
+        {
+            _groups.Remove(e.Group);
+            return;
+        }
+        var group = GetOrCreate(e.Group);
+        group.Generation = e.Generation;
+        group.ProtocolType = e.ProtocolType is { Length: > 0 } pt ? pt : null;
+    }
+}
