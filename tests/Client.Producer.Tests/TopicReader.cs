@@ -6,7 +6,8 @@ using Samsa.Protocol.Records;
 namespace Samsa.Producer.Tests;
 
 /// <summary>One record read back from a broker.</summary>
-public sealed record ReadRecord(int Partition, long Offset, long Timestamp, byte[]? Key, byte[]? Value, List<(string Key, byte[]? Value)> Headers);
+public sealed record ReadRecord(int Partition, long Offset, long Timestamp, byte[]? Key, byte[]? Value, List<(string Key, byte[]? Value)> Headers,
+    long ProducerId = -1, bool Transactional = false);
 
 /// <summary>Reads every record of a topic with plain Fetch requests (topic names, Fetch up to v12).</summary>
 public static class TopicReader
@@ -50,7 +51,8 @@ public static class TopicReader
                         if (r.Offset < offset) continue;
                         var headers = new List<(string, byte[]?)>();
                         foreach (var h in r.Headers) headers.Add((h.GetKey(), h.IsValueNull ? null : h.Value.ToArray()));
-                        records.Add(new ReadRecord(partition, r.Offset, r.Timestamp, r.IsKeyNull ? null : r.Key.ToArray(), r.IsValueNull ? null : r.Value.ToArray(), headers));
+                        records.Add(new ReadRecord(partition, r.Offset, r.Timestamp, r.IsKeyNull ? null : r.Key.ToArray(), r.IsValueNull ? null : r.Value.ToArray(), headers,
+                            reader.Header.ProducerId, reader.Header.IsTransactional));
                         offset = r.Offset + 1;
                     }
                 }

@@ -112,7 +112,12 @@ internal sealed partial class Sender : IAsyncDisposable
                 }
                 else
                 {
-                    if (_transactions is not null) await _transactions.AddPartitionsIfNeededAsync(_toAdd, token).ConfigureAwait(false);
+                    if (_transactions is not null)
+                    {
+                        await _transactions.AddPartitionsIfNeededAsync(_toAdd, token).ConfigureAwait(false);
+                        // Like Java's Sender: once the transaction can only be aborted, queued batches fail at once.
+                        if (_transactions.HasAbortableError) FailAll(_transactions.FailureForPendingBatches());
+                    }
                     wait = RunOnce();
                 }
             }

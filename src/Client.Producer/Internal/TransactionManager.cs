@@ -47,6 +47,12 @@ internal sealed partial class TransactionManager(ProducerOptions options, KafkaC
     /// <summary>True when the open transaction can only be aborted (a batch failed); the sender stops retrying.</summary>
     public bool HasAbortableError => State is TransactionState.AbortableError or TransactionState.FatalError;
 
+    /// <summary>The error queued batches fail with once the transaction is abortable.</summary>
+    public KafkaException FailureForPendingBatches()
+    {
+        lock (_gate) return Wrap(_lastError, "The transaction failed and must be aborted", _state == TransactionState.FatalError);
+    }
+
     /// <summary>Throws unless records may be produced now (inside a transaction).</summary>
     public void EnsureCanProduce()
     {
