@@ -51,14 +51,55 @@ public sealed class FaultTests
     {
         using var mock = new LibrdkafkaMockCluster(3);
         mock.CreateTopic("faults", partitions: 3, replicationFactor: 3);
-        await using var producer = KafkaProducerTests.Build(mock.BootstrapServers, o => { o.BatchSize = 512; o.RetryBackoffMs = 10; });
-        await producer.ProduceAsync("faults", new Message<string?, string?> { Key = "warm", Value = "0" }).WaitAsync(HangGuard);
+        // One request in flight: the mock appends a pipelined batch whose sequence leaves a gap (a real broker, and
+        // Broker.Mini in Mini_InjectedRetriableProduceErrors_..., answer OUT_OF_ORDER_SEQUENCE_NUMBER), so with
+        // pipelining the mock itself would reorder records behind a failed batch.
+        await using var producer = KafkaProducerTests.Build(mock.BootstrapServers, o => { o.BatchSize = 512; o.RetryBackoffMs = 10; o.MaxInFlightRequestsPerConnection = 1; });
+        // One acknowledged record per partition first: the mock only checks sequence gaps for producers it already knows
+        // (a real broker rejects a first batch whose sequence is not 0).
+        for (int p = 0; p < 3; p++) await producer.ProduceAsync(new TopicPartition("faults", p), new Message<string?, string?> { Key = "warm", Value = "0" }).WaitAsync(HangGuard);
         // NOT_LEADER_OR_FOLLOWER, REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND on the next Produce requests.
         mock.PushRequestErrors((short)ApiKey.Produce, 6, 7, 19, 6, 20, 7, 19, 6);
         var (acked, failed) = await ProduceSequencesAsync(producer, "faults", 3000, 10);
         Assert.Equal(0, failed);
         var read = await TopicReader.ReadAllAsync(mock.BootstrapServers, "faults");
-        Assert.Equal(3001, read.Count);
+        Assert.Equal(3003, read.Count);
+        AssertExactlyOnceInOrder(read.Where(r => Encoding.UTF8.GetString(r.Key!) != "warm").ToList(), acked);
+    }
+
+    [Fact]
+    public async Task Mini_InjectedRetriableProduceErrors_AllDeliveredOnceInOrder()
+    {
+        await using var cluster = await MiniCluster.StartAsync();
+        await cluster.CreateTopicAsync("faults", partitions: 3);
+        var errors = new Queue<short>([6, 7, 19, 6, 20, 7, 19, 6]);
+        int seen = 0;
+        using var inject = cluster.Intercept(ApiKey.Produce, null, (request, _) =>
+        {
+            short code;
+            lock (errors)
+            {
+                // Let the warm-up through, then fail every other request until the queue is empty.
+                if (++seen < 4 || seen % 2 == 0 || errors.Count == 0) return ValueTask.FromResult(InterceptResult.Continue);
+                code = errors.Dequeue();
+            }
+            var produce = (Protocol.Messages.ProduceRequest)request.Body;
+            var response = new Protocol.Messages.ProduceResponse();
+            foreach (var topic in produce.TopicData)
+            {
+                var t = new Protocol.Messages.ProduceResponse.TopicProduceResponse { Name = topic.Name };
+                foreach (var p in topic.PartitionData) t.PartitionResponses.Add(new() { Index = p.Index, ErrorCode = code, BaseOffset = -1 });
+                response.Responses.Add(t);
+            }
+            return ValueTask.FromResult(InterceptResult.Respond(response));
+        });
+        await using var producer = KafkaProducerTests.Build(cluster.BootstrapServers, o => { o.BatchSize = 512; o.RetryBackoffMs = 10; });
+        for (int p = 0; p < 3; p++) await producer.ProduceAsync(new TopicPartition("faults", p), new Message<string?, string?> { Key = "warm", Value = "0" }).WaitAsync(HangGuard);
+        var (acked, failed) = await ProduceSequencesAsync(producer, "faults", 3000, 10);
+        Assert.Equal(0, failed);
+        lock (errors) Assert.Empty(errors);
+        var read = await TopicReader.ReadAllAsync(cluster.BootstrapServers, "faults");
+        Assert.Equal(3003, read.Count);
         AssertExactlyOnceInOrder(read.Where(r => Encoding.UTF8.GetString(r.Key!) != "warm").ToList(), acked);
     }
 
