@@ -21,7 +21,7 @@ internal sealed partial class Sender : IAsyncDisposable
     private readonly ProducerMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly WakeupSignal _signal = new();
+    private readonly WakeupSignal _signal;
     private readonly CancellationTokenSource _forceStop = new();
     private readonly Dictionary<int, int> _brokerInFlight = [];
     private readonly Dictionary<int, List<ProducerBatch>> _drained = [];
@@ -48,6 +48,7 @@ internal sealed partial class Sender : IAsyncDisposable
         _metrics = metrics;
         _logger = logger;
         _time = time;
+        _signal = new WakeupSignal(time);
         _acks = options.AcksValue;
         _idempotent = options.Idempotent;
         _lingerTicks = MsToTicks(options.LingerMs);
@@ -80,6 +81,7 @@ internal sealed partial class Sender : IAsyncDisposable
         if (await Task.WhenAny(_loop, Task.Delay(timeout, _time)).ConfigureAwait(false) != _loop)
         {
             _forceStop.Cancel();
+            _signal.Set();
             try
             {
                 await _loop.ConfigureAwait(false);
@@ -131,14 +133,7 @@ internal sealed partial class Sender : IAsyncDisposable
                 wait = TimeSpan.FromMilliseconds(_options.RetryBackoffMs);
             }
             if (_closing && _accumulator.IncompleteBatches == 0) break;
-            try
-            {
-                await _signal.WaitAsync(wait, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+            await _signal.WaitAsync(wait).ConfigureAwait(false);
         }
     }
 
