@@ -5,6 +5,11 @@ using Samsa.Broker.Mini;
 
 namespace Samsa.Producer.Tests;
 
+/// <summary>Process-wide listeners would tag other tests' records, so these run alone.</summary>
+[CollectionDefinition(nameof(DiagnosticsTests), DisableParallelization = true)]
+public sealed class DiagnosticsCollection;
+
+[Collection(nameof(DiagnosticsTests))]
 public sealed class DiagnosticsTests
 {
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
