@@ -28,7 +28,7 @@ public interface IKafkaProducer<TKey, TValue> : IAsyncDisposable
     /// <summary>Produces one record to an explicit partition (see <see cref="Produce(string, Message{TKey,TValue}, Action{DeliveryReport{TKey,TValue}}?)"/>).</summary>
     void Produce(TopicPartition topicPartition, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? deliveryHandler = null);
 
-    /// <summary>Sends every buffered record now and waits until all are acknowledged or failed; returns the number still pending at the timeout.</summary>
+    /// <summary>Sends every buffered record now and waits until all are acknowledged or failed; returns the number of batches still pending at the timeout (0 when done).</summary>
     int Flush(TimeSpan timeout);
 
     /// <summary>Sends every buffered record now and completes when all are acknowledged or failed.</summary>
