@@ -67,7 +67,10 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
         _accumulator = new RecordAccumulator(options.BatchSize, options.Compression, options.CompressionLevel, pool, _time, () => sender!.Wake());
         _accumulator.AllComplete += OnAllComplete;
         if (options.TransactionalId is not null) _transactions = new TransactionManager(options, _cluster, logger, _time);
-        sender = new Sender(options, _cluster, _accumulator, _topics, this, _transactions, metrics, logger, _time);
+        sender = new Sender(options, _cluster, _accumulator, _topics, this, _transactions, metrics, logger, _time)
+        {
+            AdaptiveSticky = options.PartitionerAdaptivePartitioningEnable ? _sticky : null,
+        };
         _sender = sender;
         _sender.Start();
     }

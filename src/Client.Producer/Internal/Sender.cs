@@ -35,6 +35,11 @@ internal sealed partial class Sender : IAsyncDisposable
     private int _flushRequests;
     private volatile bool _closing;
     private int _inFlightBatches;
+    private long _lastLoadUpdate;
+    private int[] _loadSizes = new int[64];
+
+    /// <summary>Set for adaptive partitioning (KIP-794): the sender reports per-partition queue lengths to it.</summary>
+    public StickyPartitioner? AdaptiveSticky { get; init; }
 
     public Sender(ProducerOptions options, KafkaCluster cluster, RecordAccumulator accumulator, TopicRegistry topics, IDeliverySink sink,
         TransactionManager? transactions, ProducerMetrics metrics, ILogger logger, TimeProvider time)
@@ -142,6 +147,11 @@ internal sealed partial class Sender : IAsyncDisposable
     {
         var metadata = _topics.Refresh();
         long now = _time.GetTimestamp();
+        if (AdaptiveSticky is not null && now - _lastLoadUpdate >= MsToTicks(100))
+        {
+            _lastLoadUpdate = now;
+            ReportLoad(AdaptiveSticky);
+        }
         long nextWake = now + MsToTicks(1000);
         bool allReady = Volatile.Read(ref _flushRequests) > 0 || _closing;
         bool missingLeader = false;
@@ -292,6 +302,25 @@ internal sealed partial class Sender : IAsyncDisposable
             topic.PartitionData.Add(new ProduceRequest.PartitionProduceData { Index = batch.Queue.Partition, Records = encoded });
         }
         return request;
+    }
+
+    /// <summary>Queue length (batches waiting) of every available partition, for the adaptive sticky choice.</summary>
+    private void ReportLoad(StickyPartitioner sticky)
+    {
+        foreach (var topic in _topics.All)
+        {
+            var partitions = topic.Available;
+            if (partitions.Length == 0) continue;
+            if (_loadSizes.Length < partitions.Length) _loadSizes = new int[partitions.Length];
+            var sizes = _loadSizes.AsSpan(0, partitions.Length);
+            var queues = topic.Partitions;
+            for (int i = 0; i < partitions.Length; i++)
+            {
+                var queue = queues[partitions[i]];
+                lock (queue.Gate) sizes[i] = queue.Count + queue.InFlight;
+            }
+            sticky.UpdateLoad(topic.Name, partitions, sizes);
+        }
     }
 
     private int BrokerInFlight(int leader)
