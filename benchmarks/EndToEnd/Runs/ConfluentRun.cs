@@ -52,7 +52,7 @@ internal static class ConfluentRun
             EnablePartitionEof = false,
         };
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(config).Build();
-        consumer.Assign(Enumerable.Range(0, o.Partitions).Select(p => new TopicPartitionOffset(o.Topic, p, Offset.Beginning)));
+        consumer.Assign(Enumerable.Range(0, o.Partitions).Select(p => new Confluent.Kafka.TopicPartitionOffset(o.Topic, p, Offset.Beginning)));
         long count = 0;
         m.Start();
         while (count < o.Messages)
@@ -67,7 +67,7 @@ internal static class ConfluentRun
     {
         var consumerConfig = new ConsumerConfig { BootstrapServers = o.Bootstrap, GroupId = "bench-latency", EnableAutoCommit = false, FetchWaitMaxMs = 100 };
         using var consumer = new ConsumerBuilder<Ignore, byte[]>(consumerConfig).Build();
-        consumer.Assign(Enumerable.Range(0, o.Partitions).Select(p => new TopicPartitionOffset(o.Topic, p, Offset.End)));
+        consumer.Assign(Enumerable.Range(0, o.Partitions).Select(p => new Confluent.Kafka.TopicPartitionOffset(o.Topic, p, Offset.End)));
         var producerConfig = new ProducerConfig { BootstrapServers = o.Bootstrap, Acks = Acks.All, EnableIdempotence = true, LingerMs = o.LingerMs };
         using var producer = new ProducerBuilder<Null, byte[]>(producerConfig).Build();
         var latencies = new double[o.Messages];

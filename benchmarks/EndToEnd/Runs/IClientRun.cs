@@ -13,6 +13,7 @@ internal static class ClientRuns
 {
     public static ClientRun? Get(string client, string scenario) => (client, scenario) switch
     {
+        ("samsa", "produce") => SamsaProduceRun.ProduceAsync,
         ("confluent", "produce") => ConfluentRun.ProduceAsync,
         ("confluent", "consume") => ConfluentRun.ConsumeAsync,
         ("confluent", "latency") => ConfluentRun.LatencyAsync,

@@ -1,0 +1,303 @@
+using Microsoft.Extensions.Logging;
+using Samsa.Client;
+using Samsa.Protocol.Messages;
+
+namespace Samsa.Producer.Internal;
+
+/// <summary>
+/// The producer's background loop (Kafka's Sender): drains ready batches from the accumulator, groups them per leader
+/// into one ProduceRequest per broker (one batch per partition), sends them pipelined (up to
+/// <c>max.in.flight.requests.per.connection</c> per broker) and handles responses: success, retries with backoff within
+/// <c>delivery.timeout.ms</c>, splits, per-record errors and the idempotence bookkeeping.
+/// </summary>
+internal sealed partial class Sender : IAsyncDisposable
+{
+    private readonly ProducerOptions _options;
+    private readonly KafkaCluster _cluster;
+    private readonly RecordAccumulator _accumulator;
+    private readonly TopicRegistry _topics;
+    private readonly IDeliverySink _sink;
+    private readonly TransactionManager? _transactions;
+    private readonly ProducerMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly WakeupSignal _signal = new();
+    private readonly CancellationTokenSource _forceStop = new();
+    private readonly Dictionary<int, int> _brokerInFlight = [];
+    private readonly Dictionary<int, List<ProducerBatch>> _drained = [];
+    private readonly Dictionary<int, int> _drainedBytes = [];
+    private readonly List<PartitionQueue> _toAdd = [];
+    private readonly short _acks;
+    private readonly bool _idempotent;
+    private readonly long _lingerTicks;
+    private readonly long _deliveryTimeoutTicks;
+    private Task? _loop;
+    private int _flushRequests;
+    private volatile bool _closing;
+    private int _inFlightBatches;
+
+    public Sender(ProducerOptions options, KafkaCluster cluster, RecordAccumulator accumulator, TopicRegistry topics, IDeliverySink sink,
+        TransactionManager? transactions, ProducerMetrics metrics, ILogger logger, TimeProvider time)
+    {
+        _options = options;
+        _cluster = cluster;
+        _accumulator = accumulator;
+        _topics = topics;
+        _sink = sink;
+        _transactions = transactions;
+        _metrics = metrics;
+        _logger = logger;
+        _time = time;
+        _acks = options.AcksValue;
+        _idempotent = options.Idempotent;
+        _lingerTicks = MsToTicks(options.LingerMs);
+        _deliveryTimeoutTicks = MsToTicks(options.DeliveryTimeoutMs);
+    }
+
+    /// <summary>The current producer id and epoch (idempotent producers), or (-1, -1).</summary>
+    public ProducerIdAndEpoch ProducerIdentity { get; private set; } = ProducerIdAndEpoch.None;
+
+    /// <summary>Wakes the loop (new batch, full batch, flush).</summary>
+    public void Wake() => _signal.Set();
+
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>Makes every batch ready now until <see cref="EndFlush"/>.</summary>
+    public void BeginFlush()
+    {
+        Interlocked.Increment(ref _flushRequests);
+        _signal.Set();
+    }
+
+    public void EndFlush() => Interlocked.Decrement(ref _flushRequests);
+
+    /// <summary>Sends everything that is left, then stops; <paramref name="timeout"/> bounds the wait, after which the rest fails.</summary>
+    public async ValueTask CloseAsync(TimeSpan timeout)
+    {
+        _closing = true;
+        _signal.Set();
+        if (_loop is null) return;
+        if (await Task.WhenAny(_loop, Task.Delay(timeout, _time)).ConfigureAwait(false) != _loop)
+        {
+            _forceStop.Cancel();
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        FailAll(new KafkaException(Protocol.ErrorCode.UnknownServerError, "The producer was closed before the record was sent.", isRetriable: false));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync(TimeSpan.Zero).ConfigureAwait(false);
+        _forceStop.Dispose();
+        _signal.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var token = _forceStop.Token;
+        while (!token.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                if (_idempotent && !await EnsureProducerIdAsync(token).ConfigureAwait(false))
+                {
+                    wait = TimeSpan.FromMilliseconds(_options.RetryBackoffMs);
+                }
+                else
+                {
+                    if (_transactions is not null) await _transactions.AddPartitionsIfNeededAsync(_toAdd, token).ConfigureAwait(false);
+                    wait = RunOnce();
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                Log.SenderError(_logger, e);
+                wait = TimeSpan.FromMilliseconds(_options.RetryBackoffMs);
+            }
+            if (_closing && _accumulator.IncompleteBatches == 0) break;
+            try
+            {
+                await _signal.WaitAsync(wait, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>One pass: expire, drain ready batches per leader, send. Returns how long to sleep at most.</summary>
+    private TimeSpan RunOnce()
+    {
+        var metadata = _topics.Refresh();
+        long now = _time.GetTimestamp();
+        long nextWake = now + MsToTicks(1000);
+        bool allReady = Volatile.Read(ref _flushRequests) > 0 || _closing;
+        bool missingLeader = false;
+        int maxInFlight = _options.MaxInFlightRequestsPerConnection;
+        List<ProducerBatch>? expired = null;
+        _toAdd.Clear();
+        bool bumping = _idempotent && BumpPending;
+        foreach (var topic in _topics.All)
+        {
+            foreach (var queue in topic.Partitions)
+            {
+                lock (queue.Gate)
+                {
+                    var head = queue.First;
+                    if (head is null) continue;
+                    // Expire batches waiting longer than delivery.timeout.ms (Java checks the whole deque).
+                    while (head is not null && now - head.CreatedTimestamp >= _deliveryTimeoutTicks && !(queue.InFlight > 0 && head.BaseSequence >= 0))
+                    {
+                        (expired ??= []).Add(queue.RemoveFirst());
+                        head = queue.First;
+                    }
+                    if (head is null) continue;
+                    long due = head.Attempts > 0 ? head.RetryAfterTimestamp : head.CreatedTimestamp + _lingerTicks;
+                    bool ready = head.Attempts > 0 ? now >= due : allReady || queue.Count > 1 || head.Full || now >= due;
+                    if (!ready)
+                    {
+                        nextWake = Math.Min(nextWake, due);
+                        continue;
+                    }
+                    nextWake = Math.Min(nextWake, head.CreatedTimestamp + _deliveryTimeoutTicks);
+                    var partition = metadata.Partition(topic.Name, queue.Partition);
+                    if (partition is null || partition.LeaderId < 0 || !metadata.Brokers.ContainsKey(partition.LeaderId))
+                    {
+                        missingLeader = true;
+                        continue;
+                    }
+                    int leader = partition.LeaderId;
+                    if (BrokerInFlight(leader) >= maxInFlight) continue;
+                    if (_idempotent)
+                    {
+                        if (bumping) continue;
+                        // A batch that already has a sequence is a retry: resend it only once nothing else of the partition is in flight, so order holds.
+                        if (head.BaseSequence >= 0 && queue.InFlight > 0) continue;
+                        if (queue.InFlight >= 5) continue;
+                    }
+                    if (_transactions is not null && !queue.InTransaction)
+                    {
+                        _toAdd.Add(queue);
+                        continue;
+                    }
+                    int bytes = _drainedBytes.GetValueOrDefault(leader);
+                    if (bytes > 0 && bytes + head.SizeInBytes > _options.MaxRequestSize) continue;
+                    var batch = queue.RemoveFirst();
+                    if (_idempotent && batch.BaseSequence < 0)
+                    {
+                        var id = ProducerIdentity;
+                        batch.ProducerId = id.ProducerId;
+                        batch.ProducerEpoch = id.Epoch;
+                        batch.BaseSequence = queue.NextSequence;
+                        queue.NextSequence = unchecked(queue.NextSequence + batch.Count) & int.MaxValue;
+                    }
+                    queue.InFlight++;
+                    queue.LeaderId = leader;
+                    queue.AddInFlight(batch);
+                    _drainedBytes[leader] = bytes + batch.SizeInBytes;
+                    if (!_drained.TryGetValue(leader, out var list)) _drained[leader] = list = [];
+                    list.Add(batch);
+                }
+            }
+        }
+        if (expired is not null) ExpireBatches(expired);
+        if (missingLeader)
+        {
+            _cluster.RequestMetadataUpdate();
+            nextWake = Math.Min(nextWake, now + MsToTicks(_options.RetryBackoffMs));
+        }
+        if (_toAdd.Count > 0) nextWake = now;
+        foreach (var (leader, batches) in _drained)
+        {
+            if (batches.Count == 0) continue;
+            var taken = batches.ToArray();
+            batches.Clear();
+            _drainedBytes[leader] = 0;
+            lock (_brokerInFlight) _brokerInFlight[leader] = _brokerInFlight.GetValueOrDefault(leader) + 1;
+            Interlocked.Add(ref _inFlightBatches, taken.Length);
+            _ = SendAsync(leader, taken);
+        }
+        if (_transactions is null && _toAdd.Count > 0) nextWake = now + MsToTicks(_options.RetryBackoffMs);
+        long waitTicks = Math.Max(nextWake - now, 0);
+        return TimeSpan.FromSeconds(waitTicks / (double)_time.TimestampFrequency) + TimeSpan.FromTicks(1);
+    }
+
+    private async Task SendAsync(int leader, ProducerBatch[] batches)
+    {
+        ProduceResponse? response = null;
+        Exception? failure = null;
+        long started = _time.GetTimestamp();
+        try
+        {
+            var request = BuildRequest(batches);
+            var connection = await _cluster.GetConnectionAsync(leader, _forceStop.Token).ConfigureAwait(false);
+            short version = connection.SelectVersion(request);
+            if (_acks == 0) await connection.SendWithoutResponseAsync(request, version, _forceStop.Token).ConfigureAwait(false);
+            else response = await connection.SendAsync(request, version, null, _forceStop.Token).ConfigureAwait(false);
+            _metrics.RequestLatency(_time.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        lock (_brokerInFlight) _brokerInFlight[leader]--;
+        try
+        {
+            HandleResponse(batches, response, failure);
+        }
+        catch (Exception e)
+        {
+            Log.SenderError(_logger, e);
+        }
+        Interlocked.Add(ref _inFlightBatches, -batches.Length);
+        _signal.Set();
+    }
+
+    private ProduceRequest BuildRequest(ProducerBatch[] batches)
+    {
+        var request = new ProduceRequest
+        {
+            Acks = _acks,
+            TimeoutMs = _options.RequestTimeoutMs,
+            TransactionalId = _options.TransactionalId,
+            TopicData = new List<ProduceRequest.TopicProduceData>(1),
+        };
+        bool transactional = _transactions is not null;
+        foreach (var batch in batches)
+        {
+            ProduceRequest.TopicProduceData? topic = null;
+            foreach (var t in request.TopicData)
+            {
+                if (ReferenceEquals(t.Name, batch.Queue.TopicName)) topic = t;
+            }
+            if (topic is null)
+            {
+                topic = new ProduceRequest.TopicProduceData { Name = batch.Queue.TopicName, PartitionData = new(batches.Length) };
+                request.TopicData.Add(topic);
+            }
+            var encoded = batch.Encode(transactional);
+            _metrics.BatchEncoded(batch.SizeInBytes, encoded.Length, batch.Count);
+            topic.PartitionData.Add(new ProduceRequest.PartitionProduceData { Index = batch.Queue.Partition, Records = encoded });
+        }
+        return request;
+    }
+
+    private int BrokerInFlight(int leader)
+    {
+        lock (_brokerInFlight) return _brokerInFlight.GetValueOrDefault(leader);
+    }
+
+    private long MsToTicks(long ms) => ms * _time.TimestampFrequency / 1000;
+}
