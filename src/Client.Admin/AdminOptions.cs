@@ -11,6 +11,9 @@ namespace Samsa.Admin;
 /// </summary>
 public sealed class AdminOptions : KafkaClientOptions
 {
+    /// <summary>Creates admin options; unlike producers and consumers, the admin client never auto-creates topics.</summary>
+    public AdminOptions() => AllowAutoCreateTopics = false;
+
     /// <summary>
     /// Checks every setting once. As in Kafka, a <c>default.api.timeout.ms</c> below <c>request.timeout.ms</c> is not an
     /// error: operations then get <c>request.timeout.ms</c>.

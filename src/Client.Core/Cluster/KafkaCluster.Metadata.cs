@@ -61,7 +61,7 @@ public sealed partial class KafkaCluster
             var connection = await GetAnyConnectionAsync(cancellationToken).ConfigureAwait(false);
             short version = connection.ApiVersions!.Select(Protocol.ApiKey.Metadata);
             // Before v4 brokers always auto-create (if enabled broker-side); the field exists only from v4.
-            var request = new MetadataRequest { AllowAutoTopicCreation = version < 4 };
+            var request = new MetadataRequest { AllowAutoTopicCreation = version < 4 || Options.AllowAutoCreateTopics };
             if (allTopics) request.Topics = null;
             else
             {

@@ -60,6 +60,14 @@ public class KafkaClientOptions
     [KafkaConfigKey("metadata.max.age.ms")]
     public long MetadataMaxAgeMs { get; set; } = 300_000;
 
+    /// <summary>
+    /// <c>allow.auto.create.topics</c>: whether Metadata requests may ask the broker to create unknown topics (when the
+    /// broker's <c>auto.create.topics.enable</c> is on). Default true, as for Java producers and consumers; the admin
+    /// client never asks.
+    /// </summary>
+    [KafkaConfigKey("allow.auto.create.topics")]
+    public bool AllowAutoCreateTopics { get; set; } = true;
+
     /// <summary><c>socket.send.buffer.bytes</c>: TCP send buffer; -1 uses the OS default. Default 131072.</summary>
     [KafkaConfigKey("socket.send.buffer.bytes")]
     public int SocketSendBufferBytes { get; set; } = 131_072;
