@@ -5,7 +5,7 @@ using Samsa.Testing;
 
 namespace Samsa.Producer.Tests;
 
-/// <summary>Transactions against librdkafka's mock cluster (Broker.Mini has no transaction coordinator yet).</summary>
+/// <summary>Transactions against librdkafka's mock cluster (error classes by injection); end-to-end visibility on Broker.Mini is in <see cref="TransactionsOnBrokerMiniTests"/>.</summary>
 public sealed class TransactionTests
 {
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(60);
