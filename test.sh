@@ -13,5 +13,6 @@ status=${PIPESTATUS[0]}
 # vstest prints one line per test assembly: "Passed!  - Failed: 0, Passed: 882, Skipped: 0, Total: 882, ..."
 summary=$(grep -E '^(Passed|Failed)! +- Failed: ' "$log" | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' \
   | awk '{f+=$1; p+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped", p, f, s}')
-echo "Tests: ${summary:-0 passed, 0 failed, 0 skipped}"
+aborted=$(grep -c 'Test Run Aborted' "$log" || true)
+echo "Tests: ${summary:-0 passed, 0 failed, 0 skipped}${aborted:+$([ "$aborted" -gt 0 ] && echo ", $aborted test run(s) aborted")}"
 exit "$status"

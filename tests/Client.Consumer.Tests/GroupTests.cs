@@ -124,12 +124,14 @@ public sealed class GroupTests(ITestOutputHelper output)
         Assert.Equal(otherRevocations, other.Revoked.Count);
     }
 
+    // Broker.Mini only: librdkafka 2.0.2's mock coordinator answers SyncGroup with a null assignment to a member that
+    // rejoins after leaving, until the rebalance times out (seconds per round), and aborts the process when a rejoin
+    // reaches it before it has noticed the member's previous connection closing. The mixed-group tests above cover the
+    // mock; this scenario needs a coordinator that follows Kafka's rules.
     [Theory]
     [InlineData("mini")]
-    [InlineData("mock")]
     public async Task MaxPollIntervalExceeded_MemberLeaves_PartitionsMove_AppIsTold(string broker)
     {
-        if (broker == "mock") Peers.Require("librdkafka");
         await using var b = await TestBroker.StartAsync(broker);
         await b.CreateTopicAsync("mp", 4);
         const string group = "poll";

@@ -54,7 +54,7 @@ internal sealed partial class ClassicGroup
             request.GroupInstanceId = version >= 5 ? _options.GroupInstanceId : null;
             if (version < 5 && _options.GroupInstanceId is not null)
                 throw new UnsupportedVersionException("Static membership (group.instance.id) needs JoinGroup v5 (Kafka 2.3).", ApiKey.JoinGroup);
-            var timeout = TimeSpan.FromMilliseconds((long)_options.MaxPollIntervalMs + 5_000);
+            var timeout = JoinTimeout;
             join = await connection.SendAsync(request, version, timeout, token).ConfigureAwait(false);
             var error = (ErrorCode)join.ErrorCode;
             if (error == ErrorCode.MemberIdRequired)
@@ -105,7 +105,7 @@ internal sealed partial class ClassicGroup
             sync.ProtocolType = ConsumerProtocol.ProtocolType;
             sync.ProtocolName = protocolName;
         }
-        var syncTimeout = TimeSpan.FromMilliseconds((long)_options.MaxPollIntervalMs + 5_000);
+        var syncTimeout = JoinTimeout;
         var synced = await coordinator.SendAsync(sync, syncVersion, syncTimeout, token).ConfigureAwait(false);
         if ((ErrorCode)synced.ErrorCode is var syncError and not ErrorCode.None)
         {
@@ -120,6 +120,13 @@ internal sealed partial class ClassicGroup
         ScheduleAutoCommit();
         _metrics.RecordRebalance(true);
     }
+
+    /// <summary>
+    /// How long JoinGroup and SyncGroup may wait for the coordinator: as in Java's AbstractCoordinator, the longer of
+    /// <c>request.timeout.ms</c> and the rebalance timeout plus five seconds, because the coordinator holds both
+    /// responses until every member has rejoined.
+    /// </summary>
+    private TimeSpan JoinTimeout => TimeSpan.FromMilliseconds(Math.Max(_options.RequestTimeoutMs, (long)_options.MaxPollIntervalMs + 5_000));
 
     private async Task ApplyAssignmentAsync(List<TopicPartition> assigned)
     {

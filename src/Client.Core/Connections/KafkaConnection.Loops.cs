@@ -243,6 +243,9 @@ public sealed partial class KafkaConnection
         Volatile.Write(ref _lastActivity, now);
         ClientMetrics.RequestDuration.Record(_time.GetElapsedTime(pending.WrittenTimestamp, now).TotalSeconds, ClientMetrics.ApiTag(pending.ApiKey));
         int throttleMs = pending.Complete(frame, bodyOffset);
+        // A broker that rejects the ApiVersions version answers in the v0 layout, which has no throttle field; whatever
+        // a newer-version read found there is not a throttle time.
+        if (pending.ApiKey == ApiKey.ApiVersions && frame.Length >= bodyOffset + 2 && BinaryPrimitives.ReadInt16BigEndian(frame[bodyOffset..]) != 0) throttleMs = 0;
         if (throttleMs > 0)
         {
             Log.Throttled(_logger, _endpoint, throttleMs);
