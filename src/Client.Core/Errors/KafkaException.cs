@@ -47,6 +47,9 @@ public class KafkaException : Exception
             ErrorCode.SaslAuthenticationFailed or ErrorCode.UnsupportedSaslMechanism or ErrorCode.IllegalSaslState
                 => new KafkaAuthenticationException(code, text),
             ErrorCode.UnsupportedVersion => new UnsupportedVersionException(text),
+            ErrorCode.TopicAuthorizationFailed or ErrorCode.GroupAuthorizationFailed or ErrorCode.ClusterAuthorizationFailed
+                or ErrorCode.TransactionalIdAuthorizationFailed or ErrorCode.DelegationTokenAuthorizationFailed
+                => new KafkaAuthorizationException(code, text),
             ErrorCode.RequestTimedOut => new KafkaTimeoutException(text, code),
             _ => new KafkaException(code, text),
         };
@@ -97,5 +100,16 @@ public sealed class KafkaAuthenticationException : KafkaException
 {
     /// <summary>Creates the exception.</summary>
     public KafkaAuthenticationException(ErrorCode errorCode, string message, Exception? innerException = null)
+        : base(errorCode, message, isRetriable: false, innerException) { }
+}
+
+/// <summary>
+/// The broker's ACLs deny the operation (TOPIC_, GROUP_, CLUSTER_, TRANSACTIONAL_ID_ or DELEGATION_TOKEN_AUTHORIZATION_FAILED),
+/// like Java's <c>AuthorizationException</c> family. Not retriable: the ACLs or the principal must change.
+/// </summary>
+public sealed class KafkaAuthorizationException : KafkaException
+{
+    /// <summary>Creates the exception.</summary>
+    public KafkaAuthorizationException(ErrorCode errorCode, string message, Exception? innerException = null)
         : base(errorCode, message, isRetriable: false, innerException) { }
 }
