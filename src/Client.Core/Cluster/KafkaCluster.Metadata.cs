@@ -11,6 +11,10 @@ public sealed partial class KafkaCluster
     private readonly SemaphoreSlim _updateSignal = new(0, 1);
     private ClusterMetadata _metadata = ClusterMetadata.Empty;
     private long _refreshCount;
+    private long _idleChecks;
+
+    /// <summary>How many times the background loop has checked for idle connections (for tests).</summary>
+    internal long IdleChecks => Interlocked.Read(ref _idleChecks);
 
     /// <summary>How many metadata refreshes have completed (for diagnostics and tests).</summary>
     public long MetadataRefreshCount => Interlocked.Read(ref _refreshCount);
@@ -104,9 +108,10 @@ public sealed partial class KafkaCluster
         while (!token.IsCancellationRequested)
         {
             bool requested;
-            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(token))
+            // The tick runs on the cluster's TimeProvider, so a manual clock drives refresh and idle reaping in tests.
+            using (var timeout = new CancellationTokenSource(tick, Time))
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(token, timeout.Token))
             {
-                wait.CancelAfter(tick);
                 try
                 {
                     await _updateSignal.WaitAsync(Timeout.InfiniteTimeSpan, wait.Token).ConfigureAwait(false);
@@ -138,6 +143,7 @@ public sealed partial class KafkaCluster
                 }
             }
             foreach (var node in _brokers.Values.Concat(_bootstrap)) await node.ReapIfIdleAsync(maxIdle).ConfigureAwait(false);
+            Interlocked.Increment(ref _idleChecks);
         }
     }
 }

@@ -13,7 +13,7 @@ public static class KafkaConfigBinder
     /// <summary>
     /// Sets each known key on <paramref name="options"/> and returns the keys it did not recognise (Kafka warns about
     /// these rather than failing, so a shared configuration can carry producer and consumer keys together).
-    /// Throws <see cref="ArgumentException"/> when a value cannot be converted.
+    /// Throws <see cref="KafkaConfigException"/> (an <see cref="ArgumentException"/>) naming the key when a value cannot be converted.
     /// </summary>
     public static IReadOnlyList<string> Bind(object options, IEnumerable<KeyValuePair<string, string?>> values)
     {
@@ -33,8 +33,31 @@ public static class KafkaConfigBinder
         return unknown;
     }
 
+    /// <summary>
+    /// Like <see cref="Bind(object, IEnumerable{KeyValuePair{string, string}})"/>, but an unknown key is an error too:
+    /// throws <see cref="KafkaConfigException"/> naming the first key that is unknown or has a bad value.
+    /// </summary>
+    public static void BindStrict(object options, IEnumerable<KeyValuePair<string, string?>> values)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(values);
+        var map = KeysOf(options.GetType());
+        var pairs = values.ToList();
+        foreach (var (key, _) in pairs)
+        {
+            if (!map.ContainsKey(key))
+                throw new KafkaConfigException(key, $"Unknown Kafka configuration '{key}' for {options.GetType().Name}.");
+        }
+        Bind(options, pairs);
+    }
+
+    /// <summary>Like <see cref="BindStrict(object, IEnumerable{KeyValuePair{string, string}})"/> over a configuration section's leaves.</summary>
+    public static void BindStrict(object options, IConfiguration section) => BindStrict(options, Leaves(section));
+
     /// <summary>Binds every leaf of a configuration section, for example <c>Kafka</c> holding <c>bootstrap.servers</c>.</summary>
-    public static IReadOnlyList<string> Bind(object options, IConfiguration section)
+    public static IReadOnlyList<string> Bind(object options, IConfiguration section) => Bind(options, Leaves(section));
+
+    private static List<KeyValuePair<string, string?>> Leaves(IConfiguration section)
     {
         ArgumentNullException.ThrowIfNull(section);
         var pairs = new List<KeyValuePair<string, string?>>();
@@ -42,7 +65,7 @@ public static class KafkaConfigBinder
         {
             if (child.Value is not null) pairs.Add(new(child.Key, child.Value));
         }
-        return Bind(options, pairs);
+        return pairs;
     }
 
     /// <summary>The Kafka keys an options type understands.</summary>
@@ -86,9 +109,23 @@ public static class KafkaConfigBinder
         {
             throw Bad(key, value, e);
         }
-        throw new ArgumentException($"Kafka configuration '{key}' has an unsupported property type {type.Name}.", key);
+        throw new KafkaConfigException(key, $"Kafka configuration '{key}' has an unsupported property type {type.Name}.");
     }
 
-    private static ArgumentException Bad(string key, string? value, Exception? inner = null) =>
-        new($"Invalid value '{value}' for Kafka configuration '{key}'.", key, inner);
+    private static KafkaConfigException Bad(string key, string? value, Exception? inner = null) =>
+        new(key, $"Invalid value '{value}' for Kafka configuration '{key}'" + (inner is null ? "." : $": {inner.Message}"), inner);
+}
+
+/// <summary>A Kafka-style configuration key that is unknown or whose value cannot be used; <see cref="Key"/> names it.</summary>
+public sealed class KafkaConfigException : ArgumentException
+{
+    /// <summary>Creates the exception.</summary>
+    public KafkaConfigException(string key, string message, Exception? innerException = null)
+        : base(message, key, innerException)
+    {
+        Key = key;
+    }
+
+    /// <summary>The offending key, for example <c>request.timeout.ms</c>.</summary>
+    public string Key { get; }
 }

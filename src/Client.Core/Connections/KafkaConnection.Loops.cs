@@ -17,9 +17,12 @@ public sealed partial class KafkaConnection
         PendingRequest? current = null; // dequeued but not yet handed over: failed here if the loop stops
         try
         {
-            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            // No token here: a cancellable wait allocates a fresh channel operation every time the loop goes idle (once per
+            // request at low load), whereas the uncancellable one reuses a singleton. Fail completes the channel, which ends
+            // the wait, before it cancels the token.
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                while (reader.TryRead(out var pending))
+                while (!token.IsCancellationRequested && reader.TryRead(out var pending))
                 {
                     current = pending;
                     if (pending.IsCompleted)
@@ -63,6 +66,7 @@ public sealed partial class KafkaConnection
                     current = null;
                     Write(pending, output);
                 }
+                token.ThrowIfCancellationRequested();
                 await FlushAsync(output, token).ConfigureAwait(false);
             }
         }
@@ -253,6 +257,8 @@ public sealed partial class KafkaConnection
             long until = now + throttleMs * _time.TimestampFrequency / 1000;
             if (until > Volatile.Read(ref _throttledUntil)) Volatile.Write(ref _throttledUntil, until);
         }
+        // Only now does the caller see the response: a request it sends in reaction already finds the throttle in force.
+        pending.Publish();
     }
 
     private void CheckTimeouts()

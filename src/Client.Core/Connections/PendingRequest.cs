@@ -43,8 +43,14 @@ internal abstract class PendingRequest
     /// <summary>Claims the right to complete; true exactly once.</summary>
     protected bool TryClaim() => Interlocked.Exchange(ref _state, 1) == 0;
 
-    /// <summary>Parses the response frame (header already checked) and completes; returns the broker's throttle time.</summary>
+    /// <summary>
+    /// Parses the response frame (header already checked) and returns the broker's throttle time; the result reaches the
+    /// caller at <see cref="Publish"/>, so the connection records the throttle first. A malformed frame fails at once.
+    /// </summary>
     public abstract int Complete(ReadOnlySpan<byte> frame, int bodyOffset);
+
+    /// <summary>Hands the result parsed by <see cref="Complete"/> to the caller.</summary>
+    public virtual void Publish() { }
 
     /// <summary>Completes with an error unless already completed.</summary>
     public abstract bool TryFail(Exception error);

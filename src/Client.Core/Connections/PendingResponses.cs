@@ -8,6 +8,8 @@ namespace Samsa.Client.Connections;
 /// <summary>A request answered by a fully parsed, self-contained <typeparamref name="TResponse"/>.</summary>
 internal sealed class ResponsePending<TResponse> : PendingRequest<TResponse> where TResponse : IKafkaResponse, new()
 {
+    private TResponse? _parsed;
+
     public static ResponsePending<TResponse> Rent(IKafkaApiMessage request, short version, long timeoutMs, CancellationToken ct)
     {
         var pending = PendingPool<ResponsePending<TResponse>>.Rent();
@@ -27,12 +29,22 @@ internal sealed class ResponsePending<TResponse> : PendingRequest<TResponse> whe
             TryFail(e);
             return 0;
         }
-        TrySetResult(response);
+        _parsed = response;
         return ThrottleAccessor<TResponse>.Get(response);
+    }
+
+    public override void Publish()
+    {
+        if (_parsed is { } response)
+        {
+            _parsed = default;
+            TrySetResult(response);
+        }
     }
 
     protected override void Reset()
     {
+        _parsed = default;
         ResetCore();
         PendingPool<ResponsePending<TResponse>>.Return(this);
     }
@@ -44,6 +56,8 @@ internal sealed class ResponsePending<TResponse> : PendingRequest<TResponse> whe
 /// </summary>
 internal sealed class LeasePending<TResponse> : PendingRequest<ResponseLease<TResponse>> where TResponse : IKafkaResponse, new()
 {
+    private ResponseLease<TResponse>? _parsed;
+
     public static LeasePending<TResponse> Rent(IKafkaApiMessage request, short version, long timeoutMs, CancellationToken ct)
     {
         var pending = PendingPool<LeasePending<TResponse>>.Rent();
@@ -67,13 +81,18 @@ internal sealed class LeasePending<TResponse> : PendingRequest<ResponseLease<TRe
             TryFail(e);
             return 0;
         }
-        var lease = new ResponseLease<TResponse>(response, buffer);
-        if (!TrySetResult(lease)) lease.Dispose();
+        _parsed = new ResponseLease<TResponse>(response, buffer);
         return ThrottleAccessor<TResponse>.Get(response);
+    }
+
+    public override void Publish()
+    {
+        if (Interlocked.Exchange(ref _parsed, null) is { } lease && !TrySetResult(lease)) lease.Dispose();
     }
 
     protected override void Reset()
     {
+        Interlocked.Exchange(ref _parsed, null)?.Dispose();
         ResetCore();
         PendingPool<LeasePending<TResponse>>.Return(this);
     }

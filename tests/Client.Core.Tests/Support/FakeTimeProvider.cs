@@ -24,6 +24,15 @@ internal sealed class FakeTimeProvider : TimeProvider
         return timer;
     }
 
+    /// <summary>How far ahead each armed timer is due, soonest first.</summary>
+    public TimeSpan[] PendingTimers()
+    {
+        lock (_gate)
+        {
+            return _timers.Where(t => t.DueAt is not null).Select(t => TimeSpan.FromTicks(t.DueAt!.Value - _ticks)).Order().ToArray();
+        }
+    }
+
     public void Advance(TimeSpan by)
     {
         long target;
