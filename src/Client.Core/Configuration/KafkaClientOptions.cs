@@ -102,6 +102,13 @@ public class KafkaClientOptions
     [KafkaConfigKey("ssl.truststore.location")]
     public string? SslTruststoreLocation { get; set; }
 
+    /// <summary>
+    /// <c>ssl.ca.location</c> (librdkafka's name): a PEM file of CA certificates trusted for broker certificates, in
+    /// addition to <see cref="SslTruststoreLocation"/>; null (with no trust store) uses the OS store.
+    /// </summary>
+    [KafkaConfigKey("ssl.ca.location")]
+    public string? SslCaLocation { get; set; }
+
     /// <summary><c>ssl.truststore.type</c>: PEM or PKCS12. Default PEM (Java's JKS has no .NET reader).</summary>
     [KafkaConfigKey("ssl.truststore.type")]
     public string SslTruststoreType { get; set; } = "PEM";

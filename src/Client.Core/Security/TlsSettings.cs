@@ -27,7 +27,14 @@ internal sealed class TlsSettings
                 trusted.AddRange(X509CertificateLoader.LoadPkcs12CollectionFromFile(trustPath, options.SslTruststorePassword));
             else
                 trusted.ImportFromPemFile(trustPath);
-            if (trusted.Count == 0) throw new ArgumentException($"ssl.truststore.location '{trustPath}' holds no certificates.");
+            if (trusted.Count == 0) throw new ArgumentException($"ssl.truststore.location '{trustPath}' holds no certificates.", "ssl.truststore.location");
+        }
+        if (options.SslCaLocation is { } caPath)
+        {
+            trusted ??= new X509Certificate2Collection();
+            int before = trusted.Count;
+            trusted.ImportFromPemFile(caPath);
+            if (trusted.Count == before) throw new ArgumentException($"ssl.ca.location '{caPath}' holds no certificates.", "ssl.ca.location");
         }
         X509Certificate2? client = null;
         if (options.SslKeystoreLocation is { } keyPath)

@@ -63,6 +63,9 @@ internal sealed class ScriptedServer
         return ValueTask.FromResult<IDuplexPipe>(new DuplexPipe(toClient.Reader, toServer.Writer));
     }
 
+    /// <summary>Serves one connection that arrived some other way (a TLS stream over a socket, say) until it closes.</summary>
+    public Task ServeAsync(IDuplexPipe pipe) => ServeAsync(Interlocked.Increment(ref _nextConnection), pipe.Input, pipe.Output);
+
     /// <summary>Abruptly closes every open connection from the server side.</summary>
     public void KillAll()
     {
