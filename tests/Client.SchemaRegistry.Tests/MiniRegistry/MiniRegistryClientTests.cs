@@ -1,6 +1,8 @@
 using System.Net;
+using Samsa.SchemaRegistry.Avro;
 using Samsa.SchemaRegistry.Client;
 using Samsa.SchemaRegistry.Compatibility;
+using Samsa.SchemaRegistry.Serdes;
 using static Samsa.SchemaRegistry.Tests.MiniRegistry.Schemas;
 
 namespace Samsa.SchemaRegistry.Tests.MiniRegistry;
@@ -43,7 +45,7 @@ public sealed class MiniRegistryClientTests
 
         Assert.Equal(("t-value", 1, id), (found.Subject, found.Version, found.Id));
         Assert.Equal(2, latest.Version);
-        Assert.Equal(Avro.AvroSchema.Parse(UserV1).ToCanonicalForm(), Avro.AvroSchema.Parse(byId.Schema).ToCanonicalForm());
+        Assert.Equal(AvroSchema.Parse(UserV1).ToCanonicalForm(), AvroSchema.Parse(byId.Schema).ToCanonicalForm());
         Assert.Equal(id, (await c.GetSchemaAsync("t-value", 1)).Id);
     }
 
@@ -184,12 +186,12 @@ public sealed class MiniRegistryClientTests
         Assert.Equal(42201, (await Fails(() => c.RegisterSchemaAsync("other-value", dangling))).ErrorCode);
 
         // The deserializer resolves the reference through the registry.
-        var personSchema = Avro.AvroSchema.Parse(person.Schema, [Avro.AvroSchema.Parse(address)]);
-        var home = new Avro.GenericRecord((Avro.RecordSchema)Avro.AvroSchema.Parse(address)) { ["city"] = "Prague" };
-        var datum = new Avro.GenericRecord((Avro.RecordSchema)personSchema) { ["home"] = home };
-        var bytes = Serdes.AvroSerializer<Avro.GenericRecord>.Encode(personId, personSchema, datum);
-        var back = await new Serdes.AvroDeserializer<Avro.GenericRecord>(c).DeserializeAsync(bytes, "person");
-        Assert.Equal("Prague", ((Avro.GenericRecord)back["home"]!)["city"]);
+        var personSchema = AvroSchema.Parse(person.Schema, [AvroSchema.Parse(address)]);
+        var home = new GenericRecord((RecordSchema)AvroSchema.Parse(address)) { ["city"] = "Prague" };
+        var datum = new GenericRecord((RecordSchema)personSchema) { ["home"] = home };
+        var bytes = AvroSerializer<GenericRecord>.Encode(personId, personSchema, datum);
+        var back = await new AvroDeserializer<GenericRecord>(c).DeserializeAsync(bytes, "person");
+        Assert.Equal("Prague", ((GenericRecord)back["home"]!)["city"]);
         Assert.NotEqual(addressId, personId);
     }
 }
