@@ -123,7 +123,7 @@ internal sealed partial class RegistryStore
         {
             parsed = AvroSchema.Parse(request.Schema, named);
         }
-        catch (Exception e) when (e is AvroException or System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is AvroSchemaException or AvroException or System.Text.Json.JsonException or ArgumentException or InvalidOperationException)
         {
             throw RegistryError.InvalidSchema($"Invalid schema {request.Schema}, details: {e.Message}");
         }
