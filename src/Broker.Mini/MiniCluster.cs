@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Samsa.Broker.Mini.Cluster;
 using Samsa.Broker.Mini.Configs;
 using Samsa.Broker.Mini.Handlers;
+using Samsa.Broker.Mini.SchemaRegistry;
 using Samsa.Broker.Mini.Transport;
 using Samsa.Protocol;
 
@@ -21,6 +22,7 @@ public sealed class MiniCluster : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _shutdown = new();
     private Task _retentionLoop = Task.CompletedTask;
+    private SchemaRegistryServer? _schemaRegistry;
     private int _disposed;
 
     private MiniCluster(MiniClusterOptions options)
@@ -50,6 +52,7 @@ public sealed class MiniCluster : IAsyncDisposable
                 cluster._state.RefreshTopicConfigs();
                 cluster._state.ResumeTransactions();
             }
+            if (options.SchemaRegistry) cluster._schemaRegistry = SchemaRegistryServer.Start(cluster, options, cluster._logger);
         }
         catch
         {
@@ -66,6 +69,12 @@ public sealed class MiniCluster : IAsyncDisposable
 
     /// <summary>Comma-separated host:port of every broker, for a client's bootstrap.servers.</summary>
     public string BootstrapServers => string.Join(',', _state.Brokers.Select(b => b.Endpoint));
+
+    /// <summary>
+    /// The base URL of the Confluent-compatible Schema Registry (e.g. <c>http://127.0.0.1:8081</c>), or null when
+    /// <see cref="MiniClusterOptions.SchemaRegistry"/> is off.
+    /// </summary>
+    public string? SchemaRegistryUrl => _schemaRegistry?.Url;
 
     /// <summary>Number of brokers (node ids are 0..BrokerCount-1).</summary>
     public int BrokerCount => _state.Brokers.Length;
@@ -157,6 +166,7 @@ public sealed class MiniCluster : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         Log.ClusterStopping(_logger);
         _shutdown.Cancel();
+        if (_schemaRegistry is not null) await _schemaRegistry.DisposeAsync().ConfigureAwait(false);
         var closing = new List<Task>();
         foreach (var broker in _state.Brokers)
         {

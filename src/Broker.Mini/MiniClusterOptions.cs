@@ -35,8 +35,18 @@ public sealed class MiniClusterOptions
     /// <summary>Clock for timestamps, segment rolls, retention and fetch waits; <see cref="TimeProvider.System"/> when null.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
+    /// <summary>
+    /// Also run a Confluent-compatible Schema Registry (REST, Avro) on <see cref="Host"/>, storing schemas in the
+    /// compacted <c>_schemas</c> topic; its URL is <see cref="MiniCluster.SchemaRegistryUrl"/>. Default false.
+    /// </summary>
+    public bool SchemaRegistry { get; set; }
+
+    /// <summary>Port of the schema registry; 0 (the default) picks an ephemeral port.</summary>
+    public int SchemaRegistryPort { get; set; }
+
     internal void Validate()
     {
+        if (SchemaRegistryPort is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(SchemaRegistryPort), SchemaRegistryPort, "SchemaRegistryPort must be between 0 and 65535.");
         if (Brokers is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(Brokers), Brokers, "Brokers must be between 1 and 64.");
         if (Port is < 0 or > 65535 || (Port > 0 && Port + Brokers - 1 > 65535))
             throw new ArgumentOutOfRangeException(nameof(Port), Port, "Port must be 0 or leave room for one port per broker.");

@@ -22,13 +22,17 @@ internal static class Program
                 case "--data-dir": options.DataDirectory = Path.GetFullPath(Next()); break;
                 case "--cluster-id": options.ClusterId = Next(); break;
                 case "--verbose": level = LogLevel.Debug; break;
+                case "--schema-registry-port":
+                    options.SchemaRegistry = true;
+                    options.SchemaRegistryPort = int.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
                 case "--config":
                     var kv = Next().Split('=', 2);
                     if (kv.Length != 2) throw new ArgumentException("--config takes key=value.");
                     options.BrokerConfigs[kv[0]] = kv[1];
                     break;
                 case "-h" or "--help":
-                    Console.WriteLine("Samsa.Broker.Mini [--brokers N] [--port P] [--host H] [--data-dir DIR] [--cluster-id ID] [--config key=value]... [--verbose]");
+                    Console.WriteLine("Samsa.Broker.Mini [--brokers N] [--port P] [--host H] [--data-dir DIR] [--cluster-id ID] [--config key=value]... [--schema-registry-port P] [--verbose]");
                     return 0;
                 default:
                     Console.Error.WriteLine($"Unknown argument {args[i]}; see --help.");
@@ -50,6 +54,7 @@ internal static class Program
         });
         await using var cluster = await MiniCluster.StartAsync(options).ConfigureAwait(false);
         Console.WriteLine($"bootstrap.servers={cluster.BootstrapServers}");
+        if (cluster.SchemaRegistryUrl is { } registryUrl) Console.WriteLine($"schema.registry.url={registryUrl}");
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

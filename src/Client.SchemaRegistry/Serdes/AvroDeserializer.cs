@@ -1,15 +1,17 @@
 using System.Collections.Concurrent;
 using Samsa.SchemaRegistry.Avro;
 using Samsa.SchemaRegistry.Client;
+using Samsa.Serialization;
 
 namespace Samsa.SchemaRegistry.Serdes;
 
 /// <summary>
 /// Deserializes Confluent wire-format Avro messages: looks up the writer schema by id (cached, with references),
-/// then decodes, resolving to the reader schema when one is configured. Thread-safe.
+/// then decodes, resolving to the reader schema when one is configured. Thread-safe. Plugs into the consumer as an
+/// <see cref="IAsyncDeserializer{T}"/> (<c>ConsumerBuilder.SetValueDeserializer</c>).
 /// </summary>
 /// <typeparam name="T">The datum type: <see cref="GenericRecord"/>, a primitive, or <see cref="object"/>.</typeparam>
-public sealed class AvroDeserializer<T>
+public sealed class AvroDeserializer<T> : IAsyncDeserializer<T>
 {
     private readonly ISchemaRegistryClient _client;
     private readonly AvroSchema? _readerSchema;
@@ -39,6 +41,13 @@ public sealed class AvroDeserializer<T>
             ? (T)datum!
             : throw new InvalidCastException($"Decoded a {datum?.GetType().Name ?? "null"}, not a {typeof(T).Name}.");
     }
+
+    /// <summary>
+    /// Decodes a record's key or value for the consumer; a null key or value (a tombstone) gives
+    /// <c>default(T)</c>, as Confluent's deserializer does.
+    /// </summary>
+    ValueTask<T> IAsyncDeserializer<T>.DeserializeAsync(ReadOnlyMemory<byte> data, bool isNull, SerializationContext context, CancellationToken cancellationToken)
+        => isNull ? ValueTask.FromResult(default(T)!) : DeserializeAsync(data, context.Topic, context.Component == MessageComponent.Key, cancellationToken);
 
     private Task<AvroSchema> FetchAsync(int id) => Task.Run(async () =>
     {

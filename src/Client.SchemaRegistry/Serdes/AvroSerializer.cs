@@ -3,16 +3,18 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Samsa.SchemaRegistry.Avro;
 using Samsa.SchemaRegistry.Client;
+using Samsa.Serialization;
 
 namespace Samsa.SchemaRegistry.Serdes;
 
 /// <summary>
 /// Serializes values to the Confluent wire format with Avro binary payloads. <typeparamref name="T"/> is
 /// <see cref="GenericRecord"/> (schema taken from the value) or any generic datum type with a schema given up front.
-/// Schema ids are cached per (subject, schema). Thread-safe.
+/// Schema ids are cached per (subject, schema). Thread-safe. Plugs into the producer as an
+/// <see cref="IAsyncSerializer{T}"/> (<c>ProducerBuilder.SetValueSerializer</c>).
 /// </summary>
 /// <typeparam name="T">The value type.</typeparam>
-public sealed class AvroSerializer<T>
+public sealed class AvroSerializer<T> : IAsyncSerializer<T>
 {
     private readonly ISchemaRegistryClient _client;
     private readonly AvroSchema? _schema;
@@ -57,6 +59,14 @@ public sealed class AvroSerializer<T>
 
         return Encode(id, writeSchema, value);
     }
+
+    /// <summary>
+    /// Encodes <paramref name="value"/> for the producer: the subject comes from the context's topic and key/value
+    /// component. A null value produces a null key or value (a tombstone), as Confluent's serializer does. The
+    /// producer wraps failures in a <see cref="SerializationException"/>.
+    /// </summary>
+    async ValueTask<byte[]?> IAsyncSerializer<T>.SerializeAsync(T value, SerializationContext context, CancellationToken cancellationToken)
+        => value is null ? null : await SerializeAsync(value, context.Topic, context.Component == MessageComponent.Key, cancellationToken).ConfigureAwait(false);
 
     internal static byte[] Encode(int id, AvroSchema schema, object? value)
     {
