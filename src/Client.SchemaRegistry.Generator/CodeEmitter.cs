@@ -252,7 +252,7 @@ internal sealed class CodeEmitter
         AvroKind.Bytes => $"(byte[]){obj}!",
         AvroKind.Uuid => $"(global::System.Guid){obj}!",
         AvroKind.DateTime => $"(global::System.DateTime){obj}!",
-        AvroKind.DateTimeOffset => $"new global::System.DateTimeOffset((global::System.DateTime){obj}!)",
+        AvroKind.DateTimeOffset => $"{Codec}.ToDateTimeOffset({obj})",
         AvroKind.Date => $"(global::System.DateOnly){obj}!",
         AvroKind.Time => $"(global::System.TimeOnly){obj}!",
         AvroKind.Decimal => $"(decimal){obj}!",

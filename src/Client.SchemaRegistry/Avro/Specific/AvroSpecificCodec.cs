@@ -106,6 +106,14 @@ public static class AvroSpecificCodec
     /// <summary>A UTC <see cref="DateTimeOffset"/> from <c>timestamp-millis</c>.</summary>
     public static DateTimeOffset FromTimestampMillisOffset(long millis) => new(FromTimestampMillis(millis));
 
+    /// <summary>A generic timestamp datum (<see cref="DateTime"/> or <see cref="DateTimeOffset"/>) as a <see cref="DateTimeOffset"/>.</summary>
+    public static DateTimeOffset ToDateTimeOffset(object? value) => value switch
+    {
+        DateTimeOffset o => o,
+        DateTime d => d.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(d, TimeSpan.Zero) : new DateTimeOffset(d),
+        _ => throw new AvroException($"Expected a timestamp, not {value?.GetType().Name ?? "null"}."),
+    };
+
     /// <summary><c>date</c>: days since 1970-01-01.</summary>
     public static int ToDate(DateOnly value) => value.DayNumber - EpochDay;
 
