@@ -80,7 +80,7 @@ public ref struct AvroBinaryWriter
     }
 
     /// <summary>Writes a length-prefixed byte sequence.</summary>
-    public void WriteBytes(ReadOnlySpan<byte> value)
+    public void WriteBytes(scoped ReadOnlySpan<byte> value)
     {
         WriteLong(value.Length);
         WriteFixed(value);
@@ -115,7 +115,7 @@ public ref struct AvroBinaryWriter
     }
 
     /// <summary>Writes raw bytes (fixed, or a payload).</summary>
-    public void WriteFixed(ReadOnlySpan<byte> value)
+    public void WriteFixed(scoped ReadOnlySpan<byte> value)
     {
         Ensure(value.Length);
         value.CopyTo(_span[_pos..]);
