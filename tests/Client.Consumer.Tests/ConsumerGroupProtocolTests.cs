@@ -4,12 +4,13 @@ using Samsa.Client;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
 using Samsa.Testing;
+using Xunit.Abstractions;
 using CK = Confluent.Kafka;
 
 namespace Samsa.Consumer.Tests;
 
 /// <summary>KIP-848 membership (<c>group.protocol=consumer</c>) against Broker.Mini's ConsumerGroupHeartbeat coordinator.</summary>
-public sealed class ConsumerGroupProtocolTests
+public sealed class ConsumerGroupProtocolTests(ITestOutputHelper output)
 {
     private static Task<MiniCluster> StartAsync() => MiniCluster.StartAsync(new MiniClusterOptions
     {
@@ -136,7 +137,7 @@ public sealed class ConsumerGroupProtocolTests
     {
         await using var cluster = await StartAsync();
         await cluster.CreateTopicAsync("k5", 1);
-        TestKit.ProduceWithConfluent(cluster.BootstrapServers, "k5", 1, 2);
+        TestKit.ProduceWithConfluent(cluster.BootstrapServers, "k5", 1, 3);
         var log = new RebalanceLog();
         await using var member = Kip848(cluster.BootstrapServers, "k848-poll", log, "a", o => o.MaxPollIntervalMs = 1_000);
         member.Subscribe(["k5"]);
@@ -146,8 +147,7 @@ public sealed class ConsumerGroupProtocolTests
         await WaitUntilAsync(() => log.Events.Any(e => e.Kind == "lost"));
         Assert.Empty(member.Assignment);
         await Assert.ThrowsAsync<MaxPollIntervalExceededException>(async () => await TestKit.ConsumeAsync(member, 1));
-        TestKit.ProduceWithConfluent(cluster.BootstrapServers, "k5", 1, 1);
-        var next = await TestKit.ConsumeAsync(member, 1);
+        var next = await TestKit.ConsumeAsync(member, 1); // nothing may stall here: the app must keep consuming
         Assert.Equal(["assigned", "lost", "assigned"], log.Events.Select(e => e.Kind));
         Assert.Single(member.Assignment);
         Assert.Equal(2, next[0].Offset); // resumed from the commit made before the stall
@@ -211,7 +211,7 @@ public sealed class ConsumerGroupProtocolTests
         options.Validate();
     }
 
-    private static KafkaConsumer<string?, string?> Kip848(string bootstrap, string group, RebalanceLog log, string name, Action<ConsumerOptions>? configure = null) =>
+    private KafkaConsumer<string?, string?> Kip848(string bootstrap, string group, RebalanceLog log, string name, Action<ConsumerOptions>? configure = null) =>
         TestKit.Consumer(bootstrap, o =>
         {
             o.GroupId = group;
@@ -219,7 +219,7 @@ public sealed class ConsumerGroupProtocolTests
             o.AutoOffsetReset = AutoOffsetReset.Earliest;
             o.EnableAutoCommit = false;
             configure?.Invoke(o);
-        }, log.Handlers(name));
+        }, log.Handlers(name), new TestLoggerProvider(output));
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
