@@ -56,3 +56,16 @@ public sealed class ConsumeException : KafkaException
     /// <summary>Where the record is.</summary>
     public TopicPartitionOffset Record { get; }
 }
+
+/// <summary>
+/// A consumer setting does not fit the others (Java's <c>ConfigException</c>), for example a classic-protocol option such
+/// as <c>session.timeout.ms</c> set with <c>group.protocol=consumer</c>. Thrown when the consumer is built.
+/// </summary>
+public sealed class ConsumerConfigException : ArgumentException
+{
+    /// <summary>Creates the exception.</summary>
+    public ConsumerConfigException(string key, string message) : base($"Invalid Kafka configuration '{key}': {message}", key) => Key = key;
+
+    /// <summary>The Kafka name of the offending option.</summary>
+    public string Key { get; }
+}

@@ -37,6 +37,11 @@ public enum GroupProtocol
 /// </summary>
 public sealed class ConsumerOptions : KafkaClientOptions
 {
+    private string _partitionAssignmentStrategy = "range,cooperative-sticky";
+    private int _sessionTimeoutMs = 45_000;
+    private int _heartbeatIntervalMs = 3_000;
+    private ClassicOnly _classicOnlySet;
+
     /// <summary><c>group.id</c>: the consumer group; required for <c>Subscribe</c> and for committing offsets. Default none.</summary>
     [KafkaConfigKey("group.id")]
     public string? GroupId { get; set; }
@@ -45,21 +50,64 @@ public sealed class ConsumerOptions : KafkaClientOptions
     [KafkaConfigKey("group.instance.id")]
     public string? GroupInstanceId { get; set; }
 
-    /// <summary><c>group.protocol</c>: classic or consumer (KIP-848). Default classic.</summary>
+    /// <summary>
+    /// <c>group.protocol</c>: <c>classic</c> (JoinGroup/SyncGroup, client-side assignors) or <c>consumer</c> (KIP-848
+    /// ConsumerGroupHeartbeat, broker-side assignors; needs Kafka 4.0+). Default classic.
+    /// </summary>
     [KafkaConfigKey("group.protocol")]
     public GroupProtocol GroupProtocol { get; set; } = GroupProtocol.Classic;
 
-    /// <summary><c>partition.assignment.strategy</c>: assignor names in preference order. Default <c>range,cooperative-sticky</c>.</summary>
+    /// <summary>
+    /// <c>group.remote.assignor</c>: the broker-side assignor (<c>uniform</c> or <c>range</c>) for <c>group.protocol=consumer</c>;
+    /// null lets the broker choose. Must not be set with the classic protocol. Default null.
+    /// </summary>
+    [KafkaConfigKey("group.remote.assignor")]
+    public string? GroupRemoteAssignor { get; set; }
+
+    /// <summary>
+    /// <c>partition.assignment.strategy</c>: assignor names in preference order. Default <c>range,cooperative-sticky</c>.
+    /// Classic protocol only: setting it with <c>group.protocol=consumer</c> is a configuration error, as in Java.
+    /// </summary>
     [KafkaConfigKey("partition.assignment.strategy")]
-    public string PartitionAssignmentStrategy { get; set; } = "range,cooperative-sticky";
+    public string PartitionAssignmentStrategy
+    {
+        get => _partitionAssignmentStrategy;
+        set
+        {
+            _partitionAssignmentStrategy = value;
+            _classicOnlySet |= ClassicOnly.PartitionAssignmentStrategy;
+        }
+    }
 
-    /// <summary><c>session.timeout.ms</c>: the coordinator evicts a member that sends no heartbeat for this long. Default 45000.</summary>
+    /// <summary>
+    /// <c>session.timeout.ms</c>: the coordinator evicts a member that sends no heartbeat for this long. Default 45000.
+    /// Classic protocol only (the broker's <c>group.consumer.session.timeout.ms</c> applies to <c>group.protocol=consumer</c>).
+    /// </summary>
     [KafkaConfigKey("session.timeout.ms")]
-    public int SessionTimeoutMs { get; set; } = 45_000;
+    public int SessionTimeoutMs
+    {
+        get => _sessionTimeoutMs;
+        set
+        {
+            _sessionTimeoutMs = value;
+            _classicOnlySet |= ClassicOnly.SessionTimeoutMs;
+        }
+    }
 
-    /// <summary><c>heartbeat.interval.ms</c>: how often to heartbeat. Default 3000.</summary>
+    /// <summary>
+    /// <c>heartbeat.interval.ms</c>: how often to heartbeat. Default 3000. Classic protocol only (with
+    /// <c>group.protocol=consumer</c> the broker sets the interval).
+    /// </summary>
     [KafkaConfigKey("heartbeat.interval.ms")]
-    public int HeartbeatIntervalMs { get; set; } = 3_000;
+    public int HeartbeatIntervalMs
+    {
+        get => _heartbeatIntervalMs;
+        set
+        {
+            _heartbeatIntervalMs = value;
+            _classicOnlySet |= ClassicOnly.HeartbeatIntervalMs;
+        }
+    }
 
     /// <summary><c>max.poll.interval.ms</c>: a member that does not consume for this long leaves the group. Default 300000.</summary>
     [KafkaConfigKey("max.poll.interval.ms")]
@@ -116,10 +164,14 @@ public sealed class ConsumerOptions : KafkaClientOptions
     [KafkaConfigKey("fetch.buffer.max.bytes")]
     public long FetchBufferMaxBytes { get; set; } = 64L * 1024 * 1024;
 
-    /// <summary>Checks every setting; throws <see cref="ArgumentException"/> naming the first bad key.</summary>
+    /// <summary>
+    /// Checks every setting; throws <see cref="ArgumentException"/> naming the first bad key
+    /// (<see cref="ConsumerConfigException"/> for options that do not fit the chosen <c>group.protocol</c>).
+    /// </summary>
     public override void Validate()
     {
         base.Validate();
+        ValidateGroupProtocol();
         if (GroupId is { Length: 0 }) Invalid("group.id", "must not be empty when set");
         if (GroupInstanceId is { Length: 0 }) Invalid("group.instance.id", "must not be empty when set");
         if (SessionTimeoutMs <= 0) Invalid("session.timeout.ms", "must be positive");
@@ -133,6 +185,37 @@ public sealed class ConsumerOptions : KafkaClientOptions
         if (MaxPollRecords <= 0) Invalid("max.poll.records", "must be positive");
         if (FetchBufferMaxBytes <= 0) Invalid("fetch.buffer.max.bytes", "must be positive");
         if (AssignorNames.Count == 0) Invalid("partition.assignment.strategy", "must name at least one assignor");
+    }
+
+    /// <summary>Java's ConsumerConfig checks: classic-only options are rejected with the consumer protocol, and the reverse.</summary>
+    private void ValidateGroupProtocol()
+    {
+        if (GroupProtocol == GroupProtocol.Classic)
+        {
+            if (GroupRemoteAssignor is not null)
+                throw new ConsumerConfigException("group.remote.assignor", "group.remote.assignor cannot be set when group.protocol=classic.");
+            return;
+        }
+        foreach (var (flag, key) in new[]
+        {
+            (ClassicOnly.PartitionAssignmentStrategy, "partition.assignment.strategy"),
+            (ClassicOnly.SessionTimeoutMs, "session.timeout.ms"),
+            (ClassicOnly.HeartbeatIntervalMs, "heartbeat.interval.ms"),
+        })
+        {
+            if ((_classicOnlySet & flag) != 0)
+                throw new ConsumerConfigException(key, $"{key} cannot be set when group.protocol=consumer (it applies to the classic protocol only).");
+        }
+        if (GroupRemoteAssignor is { } assignor && assignor.Trim().Length == 0)
+            throw new ConsumerConfigException("group.remote.assignor", "group.remote.assignor must not be empty when set.");
+    }
+
+    [Flags]
+    private enum ClassicOnly
+    {
+        PartitionAssignmentStrategy = 1,
+        SessionTimeoutMs = 2,
+        HeartbeatIntervalMs = 4,
     }
 
     private static void Invalid(string key, string problem) =>

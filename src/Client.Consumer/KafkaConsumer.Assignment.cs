@@ -250,6 +250,6 @@ public sealed partial class KafkaConsumer<TKey, TValue>
         if (_group is { IsSubscribed: true }) throw new InvalidOperationException("Assign cannot be used while subscribed; call Unsubscribe first.");
     }
 
-    private Groups.ClassicGroup RequireGroup() =>
+    private Groups.IGroupMember RequireGroup() =>
         _group ?? throw new InvalidOperationException("Subscribe needs group.id.");
 }

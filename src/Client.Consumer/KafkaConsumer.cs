@@ -43,7 +43,7 @@ public sealed partial class KafkaConsumer<TKey, TValue> : IKafkaConsumer<TKey, T
     private readonly IAsyncDeserializer<TKey>? _asyncKeyDeserializer;
     private readonly IAsyncDeserializer<TValue>? _asyncValueDeserializer;
     private readonly GroupOffsets? _groupOffsets;
-    private readonly ClassicGroup? _group;
+    private readonly IGroupMember? _group;
     private readonly Dictionary<TopicPartition, TopicPartitionOffset> _stored = new();
     private CancellationTokenSource _wakeup = new();
     private int _closed;
@@ -74,9 +74,11 @@ public sealed partial class KafkaConsumer<TKey, TValue> : IKafkaConsumer<TKey, T
         if (options.GroupId is { } groupId)
         {
             _groupOffsets = new GroupOffsets(_cluster, groupId, options.GroupInstanceId, _metrics, _time);
-            var assignors = Assignors(options, parts.Assignors);
-            _group = new ClassicGroup(_cluster, options, _state, _groupOffsets, assignors, parts.Rebalance ?? new RebalanceHandlers(),
-                CommittableOffsets, InitializePositions, _metrics, _logger, _time);
+            var handlers = parts.Rebalance ?? new RebalanceHandlers();
+            _group = options.GroupProtocol == GroupProtocol.Consumer
+                ? new ConsumerGroupMember(_cluster, options, _state, _groupOffsets, handlers, CommittableOffsets, InitializePositions, _metrics, _logger, _time)
+                : new ClassicGroup(_cluster, options, _state, _groupOffsets, Assignors(options, parts.Assignors), handlers,
+                    CommittableOffsets, InitializePositions, _metrics, _logger, _time);
         }
     }
 

@@ -51,6 +51,9 @@ internal static partial class Log
     [LoggerMessage(3106, LogLevel.Information, "Group {GroupId}: left the group ({MemberId})")]
     public static partial void Left(ILogger logger, string groupId, string memberId);
 
+    [LoggerMessage(3107, LogLevel.Error, "Group {GroupId}: fatal membership error; the consumer stops consuming from the group until it subscribes again")]
+    public static partial void GroupFatal(ILogger logger, Exception exception, string groupId);
+
     [LoggerMessage(3200, LogLevel.Warning, "Auto-commit failed")]
     public static partial void AutoCommitFailed(ILogger logger, Exception exception);
 }

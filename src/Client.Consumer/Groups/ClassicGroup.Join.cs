@@ -10,21 +10,17 @@ internal sealed partial class ClassicGroup
     private async Task JoinAndSyncAsync(CancellationToken token)
     {
         var topics = await ResolveTopicsAsync(token).ConfigureAwait(false);
-        List<TopicPartition> owned;
+        var owned = _partitions.Snapshot();
         int generation;
-        lock (_sync)
-        {
-            owned = [.. _owned];
-            generation = _generation;
-        }
+        lock (_sync) generation = _generation;
         if (_protocol == RebalanceProtocol.Eager && owned.Count > 0)
         {
             // Eager: give everything up before joining (commit first when auto-committing, as Java's onJoinPrepare does).
-            if (_options.EnableAutoCommit) await TryCommitAsync(owned, token).ConfigureAwait(false);
-            await RevokeAsync(owned, lost: false).ConfigureAwait(false);
+            if (_options.EnableAutoCommit) await _partitions.TryCommitAsync(owned, token).ConfigureAwait(false);
+            await _partitions.RevokeAsync(owned, lost: false).ConfigureAwait(false);
             owned = [];
         }
-        else if (_options.EnableAutoCommit && owned.Count > 0) await TryCommitAsync(owned, token).ConfigureAwait(false);
+        else if (_options.EnableAutoCommit && owned.Count > 0) await _partitions.TryCommitAsync(owned, token).ConfigureAwait(false);
         var request = new JoinGroupRequest
         {
             GroupId = _groupId,
@@ -130,54 +126,21 @@ internal sealed partial class ClassicGroup
 
     private async Task ApplyAssignmentAsync(List<TopicPartition> assigned)
     {
-        List<TopicPartition> revoked, added;
-        lock (_sync)
-        {
-            var set = assigned.ToHashSet();
-            revoked = _owned.Where(tp => !set.Contains(tp)).ToList();
-            added = assigned.Where(tp => !_owned.Contains(tp)).ToList();
-            _rejoinNeeded = false;
-        }
+        var set = assigned.ToHashSet();
+        var owned = _partitions.Snapshot();
+        var revoked = owned.Where(tp => !set.Contains(tp)).ToList();
+        var added = assigned.Where(tp => !_partitions.Contains(tp)).ToList();
+        lock (_sync) _rejoinNeeded = false;
         Log.AssignmentChanged(_logger, _groupId, string.Join(", ", added), string.Join(", ", revoked));
         if (revoked.Count > 0)
         {
             // Cooperative: revoke only what moves, then rejoin so the leader can hand it out (KIP-429).
-            if (_options.EnableAutoCommit) await TryCommitAsync(revoked, _stop.Token).ConfigureAwait(false);
-            await RevokeAsync(revoked, lost: false).ConfigureAwait(false);
+            if (_options.EnableAutoCommit) await _partitions.TryCommitAsync(revoked, _stop.Token).ConfigureAwait(false);
+            await _partitions.RevokeAsync(revoked, lost: false).ConfigureAwait(false);
             lock (_sync) _rejoinNeeded = true;
         }
-        lock (_state.Gate)
-        {
-            foreach (var tp in added) _state.Add(tp);
-        }
-        lock (_sync)
-        {
-            foreach (var tp in added) _owned.Add(tp);
-        }
-        if (added.Count > 0) _initializePositions(added);
-        await InvokeAsync(_handlers.Assigned, added).ConfigureAwait(false);
+        await _partitions.AddAsync(added).ConfigureAwait(false);
         if (revoked.Count > 0) _wake.Set();
-    }
-
-    private async Task RevokeAllAsync(bool lost)
-    {
-        List<TopicPartition> owned;
-        lock (_sync) owned = [.. _owned];
-        if (owned.Count > 0) await RevokeAsync(owned, lost).ConfigureAwait(false);
-    }
-
-    private async Task RevokeAsync(IReadOnlyCollection<TopicPartition> partitions, bool lost)
-    {
-        await InvokeAsync(lost ? _handlers.Lost ?? _handlers.Revoked : _handlers.Revoked, partitions).ConfigureAwait(false);
-        lock (_state.Gate)
-        {
-            foreach (var tp in partitions) _state.Remove(tp);
-        }
-        lock (_sync)
-        {
-            foreach (var tp in partitions) _owned.Remove(tp);
-        }
-        _state.FetcherWake.Set();
     }
 
     private async Task<Dictionary<string, List<TopicPartition>>> LeaderAssignAsync(JoinGroupResponse join, string protocolName, CancellationToken token)
@@ -211,14 +174,7 @@ internal sealed partial class ClassicGroup
             topics = _topics;
             pattern = _pattern;
         }
-        if (pattern is null)
-        {
-            var list = topics ?? [];
-            if (list.Count > 0) await _cluster.RefreshMetadataAsync(list, token).ConfigureAwait(false);
-            return list;
-        }
-        var all = await _cluster.RefreshAllTopicsAsync(token).ConfigureAwait(false);
-        return all.Topics.Values.Where(t => !t.IsInternal && pattern.IsMatch(t.Name)).Select(t => t.Name).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        return await SubscriptionTopics.ResolveAsync(_cluster, topics, pattern, token).ConfigureAwait(false);
     }
 
     /// <summary>True when subscribed topics appeared, vanished or grew partitions since the last join.</summary>

@@ -36,7 +36,7 @@ internal sealed partial class ClassicGroup
                 return true;
             case ErrorCode.UnknownMemberId or ErrorCode.IllegalGeneration or ErrorCode.FencedInstanceId:
                 Log.Rejoining(_logger, _groupId, error);
-                await RevokeAllAsync(lost: true).ConfigureAwait(false);
+                await _partitions.RevokeAllAsync(lost: true).ConfigureAwait(false);
                 lock (_sync)
                 {
                     if (error == ErrorCode.UnknownMemberId) _memberId = "";
@@ -62,27 +62,11 @@ internal sealed partial class ClassicGroup
     {
         if (!_options.EnableAutoCommit || _time.GetTimestamp() < Volatile.Read(ref _nextAutoCommit)) return;
         ScheduleAutoCommit();
-        List<TopicPartition> owned;
-        lock (_sync) owned = [.. _owned];
-        await TryCommitAsync(owned, token).ConfigureAwait(false);
+        await _partitions.TryCommitAsync(_partitions.Snapshot(), token).ConfigureAwait(false);
     }
 
     private void ScheduleAutoCommit() =>
         Volatile.Write(ref _nextAutoCommit, _time.GetTimestamp() + _options.AutoCommitIntervalMs * _time.TimestampFrequency / 1000);
-
-    private async Task TryCommitAsync(IReadOnlyCollection<TopicPartition>? partitions, CancellationToken token)
-    {
-        var offsets = _committable(partitions);
-        if (offsets.Count == 0) return;
-        try
-        {
-            await CommitAsync(offsets, token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is KafkaException)
-        {
-            Log.AutoCommitFailed(_logger, e);
-        }
-    }
 
     private async Task LeaveAsync(string reason, CancellationToken token)
     {

@@ -13,24 +13,22 @@ namespace Samsa.Consumer.Groups;
 /// when this member leads), heartbeats every <c>heartbeat.interval.ms</c>, auto-commit, eager or KIP-429 cooperative
 /// revocation, <c>max.poll.interval.ms</c> enforcement and LeaveGroup on close. Rebalance callbacks run on this task.
 /// </summary>
-internal sealed partial class ClassicGroup : IAsyncDisposable
+internal sealed partial class ClassicGroup : IGroupMember
 {
     private readonly KafkaCluster _cluster;
     private readonly ConsumerOptions _options;
     private readonly ConsumerState _state;
     private readonly GroupOffsets _offsets;
     private readonly IReadOnlyList<IConsumerPartitionAssignor> _assignors;
-    private readonly RebalanceHandlers _handlers;
-    private readonly Func<IReadOnlyCollection<TopicPartition>?, List<TopicPartitionOffset>> _committable;
-    private readonly Action<IReadOnlyCollection<TopicPartition>> _initializePositions;
     private readonly ConsumerMetrics _metrics;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly string _groupId;
     private readonly RebalanceProtocol _protocol;
+    private readonly PartitionOwnership _partitions;
+    private readonly PollInterval _poll;
     private readonly AsyncSignal _wake = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly HashSet<TopicPartition> _owned = new();
     private readonly object _sync = new();
     private Task _loop = Task.CompletedTask;
     private List<string>? _topics;
@@ -41,8 +39,6 @@ internal sealed partial class ClassicGroup : IAsyncDisposable
     private Exception? _pendingForApp;
     private string _memberId = "";
     private int _generation = -1;
-    private long _lastConsume;
-    private int _consumeWaiters;
     private long _nextAutoCommit;
     private Dictionary<string, int> _joinedPartitionCounts = new(StringComparer.Ordinal);
 
@@ -56,16 +52,14 @@ internal sealed partial class ClassicGroup : IAsyncDisposable
         _state = state;
         _offsets = offsets;
         _assignors = assignors;
-        _handlers = handlers;
-        _committable = committable;
-        _initializePositions = initializePositions;
         _metrics = metrics;
         _logger = logger;
         _time = time;
         _groupId = options.GroupId!;
         // Java: the rebalance protocol is the newest one every configured assignor supports.
+        _partitions = new PartitionOwnership(state, handlers, committable, initializePositions, CommitAsync, logger, _groupId);
+        _poll = new PollInterval(time, options.MaxPollIntervalMs);
         _protocol = assignors.All(a => a.SupportedProtocols.Contains(RebalanceProtocol.Cooperative)) ? RebalanceProtocol.Cooperative : RebalanceProtocol.Eager;
-        _lastConsume = time.GetTimestamp();
     }
 
     public string MemberId
@@ -124,10 +118,10 @@ internal sealed partial class ClassicGroup : IAsyncDisposable
         _wake.Set();
     }
 
-    /// <summary>Called at the start of every consume call: notes liveness and surfaces a poll timeout once.</summary>
+    /// <inheritdoc />
     public void OnConsume()
     {
-        Volatile.Write(ref _lastConsume, _time.GetTimestamp());
+        _poll.Touch();
         Exception? pending;
         lock (_sync)
         {
@@ -143,16 +137,8 @@ internal sealed partial class ClassicGroup : IAsyncDisposable
         if (pending is not null) throw pending;
     }
 
-    /// <summary>A consume call waiting for data counts as consuming (the application is not stalled).</summary>
-    public void SetWaiting(bool waiting)
-    {
-        if (waiting) Interlocked.Increment(ref _consumeWaiters);
-        else
-        {
-            Interlocked.Decrement(ref _consumeWaiters);
-            Volatile.Write(ref _lastConsume, _time.GetTimestamp());
-        }
-    }
+    /// <inheritdoc />
+    public void SetWaiting(bool waiting) => _poll.SetWaiting(waiting);
 
     /// <summary>Commits as the current generation's member.</summary>
     public ValueTask CommitAsync(IReadOnlyCollection<TopicPartitionOffset> offsets, CancellationToken cancellationToken)
@@ -178,10 +164,9 @@ internal sealed partial class ClassicGroup : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        List<TopicPartition> owned;
-        lock (_sync) owned = [.. _owned];
-        if (_options.EnableAutoCommit) await TryCommitAsync(IsSubscribed ? owned : null, cancellationToken).ConfigureAwait(false);
-        if (owned.Count > 0) await InvokeAsync(_handlers.Revoked, owned).ConfigureAwait(false);
+        var owned = _partitions.Snapshot();
+        if (_options.EnableAutoCommit) await _partitions.TryCommitAsync(IsSubscribed ? owned : null, cancellationToken).ConfigureAwait(false);
+        if (owned.Count > 0) await _partitions.RevokeAsync(owned, lost: false).ConfigureAwait(false);
         if (_options.GroupInstanceId is null && MemberId.Length > 0) await LeaveAsync("the consumer is closing", cancellationToken).ConfigureAwait(false);
     }
 
@@ -242,7 +227,7 @@ internal sealed partial class ClassicGroup : IAsyncDisposable
         {
             if (MemberId.Length > 0)
             {
-                await RevokeAllAsync(lost: false).ConfigureAwait(false);
+                await _partitions.RevokeAllAsync(lost: false).ConfigureAwait(false);
                 await LeaveAsync("the consumer unsubscribed", token).ConfigureAwait(false);
             }
             return Timeout.InfiniteTimeSpan;
@@ -253,11 +238,11 @@ internal sealed partial class ClassicGroup : IAsyncDisposable
             await JoinAndSyncAsync(token).ConfigureAwait(false);
             return TimeSpan.Zero;
         }
-        if (PollExpired(out long elapsedMs))
+        if (_poll.Expired(out long elapsedMs))
         {
             Log.PollTimeout(_logger, _groupId, elapsedMs, _options.MaxPollIntervalMs);
             await LeaveAsync("consumer poll timeout has expired", token).ConfigureAwait(false);
-            await RevokeAllAsync(lost: true).ConfigureAwait(false);
+            await _partitions.RevokeAllAsync(lost: true).ConfigureAwait(false);
             lock (_sync)
             {
                 _waitingForConsume = true;
@@ -270,28 +255,8 @@ internal sealed partial class ClassicGroup : IAsyncDisposable
         await HeartbeatAsync(token).ConfigureAwait(false);
         await MaybeAutoCommitAsync(token).ConfigureAwait(false);
         if (await SubscriptionChangedAsync(token).ConfigureAwait(false)) lock (_sync) _rejoinNeeded = true;
-        long untilPollDeadline = _options.MaxPollIntervalMs - (long)_time.GetElapsedTime(Volatile.Read(ref _lastConsume)).TotalMilliseconds;
-        long next = Math.Min(_options.HeartbeatIntervalMs, Math.Max(10, untilPollDeadline + 1));
+        long next = Math.Min(_options.HeartbeatIntervalMs, _poll.MsUntilDeadline(10));
         if (_options.EnableAutoCommit) next = Math.Min(next, Math.Max(10, (Volatile.Read(ref _nextAutoCommit) - _time.GetTimestamp()) * 1000 / _time.TimestampFrequency));
         return TimeSpan.FromMilliseconds(next);
-    }
-
-    private bool PollExpired(out long elapsedMs)
-    {
-        elapsedMs = (long)_time.GetElapsedTime(Volatile.Read(ref _lastConsume)).TotalMilliseconds;
-        return Volatile.Read(ref _consumeWaiters) == 0 && elapsedMs > _options.MaxPollIntervalMs;
-    }
-
-    private async Task InvokeAsync(Func<IReadOnlyCollection<TopicPartition>, ValueTask>? handler, IReadOnlyCollection<TopicPartition> partitions)
-    {
-        if (handler is null) return;
-        try
-        {
-            await handler(partitions).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            Log.CallbackFailed(_logger, e, _groupId);
-        }
     }
 }

@@ -114,7 +114,8 @@ internal sealed class GroupOffsets
     {
         if (error is ErrorCode.NotCoordinator or ErrorCode.CoordinatorNotAvailable)
             _cluster.InvalidateCoordinator(CoordinatorType.Group, _groupId);
-        if (error is ErrorCode.UnknownMemberId or ErrorCode.IllegalGeneration or ErrorCode.RebalanceInProgress or ErrorCode.FencedInstanceId)
+        if (error is ErrorCode.UnknownMemberId or ErrorCode.IllegalGeneration or ErrorCode.RebalanceInProgress or ErrorCode.FencedInstanceId
+            or ErrorCode.StaleMemberEpoch or ErrorCode.FencedMemberEpoch)
             throw new CommitFailedException(error, $"{what}: {error.Describe()}. The group has rebalanced; the partitions may now belong to another member.");
         var exception = KafkaException.FromErrorCode(error, $"{what}: {error.Describe()}");
         throw exception;
