@@ -3,11 +3,11 @@ using System.IO.Compression;
 namespace Samsa.SchemaRegistry.Avro;
 
 /// <summary>
-/// A block codec for object container files. <see cref="Null"/> and <see cref="Deflate"/> are built in; other
-/// codecs (snappy, zstandard, …) plug in through <see cref="Create"/>. Note that Avro's <c>snappy</c> codec
-/// appends a 4-byte big-endian CRC-32 of the uncompressed block, which the hook must add and check itself.
+/// A block codec for object container files. <see cref="Null"/>, <see cref="Deflate"/>, <see cref="Snappy"/> and
+/// <see cref="Zstandard"/> are built in (the managed codecs of Samsa.Client.Protocol); other codecs plug in through
+/// <see cref="Create"/>.
 /// </summary>
-public abstract class AvroCodec
+public abstract partial class AvroCodec
 {
     /// <summary>The codec name written to <c>avro.codec</c>.</summary>
     public abstract string Name { get; }

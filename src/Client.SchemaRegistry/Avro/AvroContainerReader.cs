@@ -39,7 +39,7 @@ public sealed class AvroContainerReader : IAsyncDisposable
     /// <summary>Reads the header of a container file.</summary>
     /// <param name="stream">Source, positioned at the magic bytes.</param>
     /// <param name="readerSchema">Schema to resolve datums to; the writer schema when null.</param>
-    /// <param name="codecs">Extra codecs beyond null and deflate (e.g. snappy, zstandard).</param>
+    /// <param name="codecs">Extra codecs (e.g. bzip2), or replacements for the built-in null, deflate, snappy and zstandard.</param>
     /// <param name="leaveOpen">Leave <paramref name="stream"/> open on dispose.</param>
     /// <param name="cancellationToken">Cancels reading.</param>
     public static async ValueTask<AvroContainerReader> OpenAsync(Stream stream, AvroSchema? readerSchema = null, IEnumerable<AvroCodec>? codecs = null, bool leaveOpen = false, CancellationToken cancellationToken = default)
@@ -78,12 +78,8 @@ public sealed class AvroContainerReader : IAsyncDisposable
         await stream.ReadExactlyAsync(sync, cancellationToken).ConfigureAwait(false);
         var schemaText = metadata.TryGetValue("avro.schema", out var s) ? Encoding.UTF8.GetString(s) : throw new AvroException("Header lacks avro.schema.");
         var codecName = metadata.TryGetValue("avro.codec", out var c) ? Encoding.UTF8.GetString(c) : "null";
-        var codec = codecName switch
-        {
-            "null" => AvroCodec.Null,
-            "deflate" => AvroCodec.Deflate,
-            _ => codecs?.FirstOrDefault(x => x.Name == codecName) ?? throw new AvroException($"Codec '{codecName}' is not available; pass it in codecs."),
-        };
+        var codec = codecs?.FirstOrDefault(x => x.Name == codecName) ?? AvroCodec.BuiltIn(codecName)
+            ?? throw new AvroException($"Codec '{codecName}' is not available; pass it in codecs.");
         return new AvroContainerReader(stream, metadata, AvroSchema.Parse(schemaText), readerSchema, codec, sync, leaveOpen);
     }
 

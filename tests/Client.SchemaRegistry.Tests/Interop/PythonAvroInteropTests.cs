@@ -77,11 +77,11 @@ public sealed class PythonAvroInteropTests : IDisposable
     }
 
     [PeerFact(Peer)]
-    public async Task PythonContainerFiles_AreReadBySamsa_NullAndDeflate()
+    public async Task PythonContainerFiles_AreReadBySamsa_EveryCodec()
     {
         Peers.Require(Peer);
         var (path, _) = SchemaFile("interop.avsc");
-        foreach (var codec in new[] { "null", "deflate" })
+        foreach (var codec in new[] { "null", "deflate", "snappy", "zstandard" })
         {
             var avroFile = Path.Combine(_dir, $"py-{codec}.avro");
             var json = Path.Combine(_dir, $"py-{codec}.json");
@@ -101,11 +101,11 @@ public sealed class PythonAvroInteropTests : IDisposable
     }
 
     [PeerFact(Peer)]
-    public async Task SamsaContainerFiles_AreReadByPython_NullAndDeflate()
+    public async Task SamsaContainerFiles_AreReadByPython_EveryCodec()
     {
         Peers.Require(Peer);
         var (_, schema) = SchemaFile("interop.avsc");
-        foreach (var codec in new[] { AvroCodec.Null, AvroCodec.Deflate })
+        foreach (var codec in new[] { AvroCodec.Null, AvroCodec.Deflate, AvroCodec.Snappy, AvroCodec.Zstandard, AvroCodec.CreateZstandard(-5) })
         {
             var rnd = new Random(3);
             var datums = Enumerable.Range(0, 300).Select(_ => SampleData.Generate(schema, rnd, 0)).ToList();

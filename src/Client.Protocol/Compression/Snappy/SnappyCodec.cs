@@ -88,6 +88,33 @@ public sealed class SnappyCodec : ICompressionCodec
         SnappyFraming.Decompress(source, destination, maxDecompressedSize);
     }
 
+    /// <summary>
+    /// Compresses <paramref name="source"/> as one raw Snappy stream (no framing), as Avro's <c>snappy</c> container
+    /// codec and other formats embed it.
+    /// </summary>
+    /// <param name="source">The uncompressed bytes.</param>
+    /// <param name="destination">Receives the raw Snappy stream.</param>
+    public static void CompressRaw(ReadOnlySpan<byte> source, IBufferWriter<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        Span<byte> span = destination.GetSpan(SnappyBlock.MaxCompressedLength(source.Length));
+        destination.Advance(SnappyBlock.Compress(source, span));
+    }
+
+    /// <summary>
+    /// Decompresses one raw Snappy stream (no framing). Throws <see cref="KafkaCompressionException"/> on corrupt
+    /// input or when the output would exceed <paramref name="maxDecompressedSize"/>.
+    /// </summary>
+    /// <param name="source">The raw Snappy stream.</param>
+    /// <param name="destination">Receives the uncompressed bytes.</param>
+    /// <param name="maxDecompressedSize">The largest output accepted.</param>
+    public static void DecompressRaw(ReadOnlySpan<byte> source, IBufferWriter<byte> destination, int maxDecompressedSize)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        long total = 0;
+        DecompressRawInto(source, destination, maxDecompressedSize, ref total);
+    }
+
     private static void DecompressXerial(ReadOnlySpan<byte> source, IBufferWriter<byte> destination, int maxDecompressedSize)
     {
         long total = 0;
