@@ -53,6 +53,9 @@ internal static partial class Log
     [LoggerMessage(1302, LogLevel.Debug, "Retention deleted segment of {Partition} at base offset {BaseOffset}")]
     public static partial void SegmentDeleted(ILogger logger, string partition, long baseOffset);
 
+    [LoggerMessage(1303, LogLevel.Information, "Cleaned {Partition}: {Segments} segment(s) rewritten, {Records} record(s) removed, cleanable up to offset {CleanableEnd}")]
+    public static partial void LogCleaned(ILogger logger, string partition, int segments, int records, long cleanableEnd);
+
     [LoggerMessage(1400, LogLevel.Information, "Created topic {Topic} ({TopicId}) with {Partitions} partition(s), replication factor {ReplicationFactor}")]
     public static partial void TopicCreated(ILogger logger, string topic, string topicId, int partitions, int replicationFactor);
 

@@ -23,6 +23,7 @@ public sealed class MiniCluster : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private Task _retentionLoop = Task.CompletedTask;
     private SchemaRegistryServer? _schemaRegistry;
+    private Task _cleanerLoop = Task.CompletedTask;
     private int _disposed;
 
     private MiniCluster(MiniClusterOptions options)
@@ -61,6 +62,7 @@ public sealed class MiniCluster : IAsyncDisposable
         }
         Log.ClusterStarted(cluster._logger, cluster._state.ClusterId, options.Brokers, options.DataDirectory ?? "memory");
         cluster._retentionLoop = Task.Run(cluster.RetentionLoopAsync);
+        cluster._cleanerLoop = Task.Run(cluster.CleanerLoopAsync);
         return Task.FromResult(cluster);
     }
 
@@ -158,6 +160,15 @@ public sealed class MiniCluster : IAsyncDisposable
         lock (_state.Sync) _state.ApplyRetention();
     }
 
+    /// <summary>
+    /// Runs the log cleaner over every compacted topic now (as its background pass every <c>log.cleaner.backoff.ms</c>
+    /// would); returns how many segments were rewritten.
+    /// </summary>
+    public int CompactLogs()
+    {
+        lock (_state.Sync) return _state.CleanLogs();
+    }
+
     internal ClusterState State => _state;
 
     /// <summary>Stops every broker, closes every connection and flushes the data directory.</summary>
@@ -182,6 +193,7 @@ public sealed class MiniCluster : IAsyncDisposable
         }
         await Task.WhenAll(closing).ConfigureAwait(false);
         await _retentionLoop.ConfigureAwait(false);
+        await _cleanerLoop.ConfigureAwait(false);
         lock (_state.Sync) _state.Dispose();
         _shutdown.Dispose();
     }
@@ -198,6 +210,27 @@ public sealed class MiniCluster : IAsyncDisposable
         try
         {
             while (await timer.WaitForNextTickAsync(_shutdown.Token).ConfigureAwait(false)) EnforceRetention();
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown.
+        }
+    }
+
+    private async Task CleanerLoopAsync()
+    {
+        long intervalMs;
+        lock (_state.Sync) intervalMs = long.Parse(_state.BrokerConfig(0, BrokerConfigs.LogCleanerBackoffMs).Value!, System.Globalization.CultureInfo.InvariantCulture);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(intervalMs, 1)), _state.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_shutdown.Token).ConfigureAwait(false))
+            {
+                lock (_state.Sync)
+                {
+                    if (_state.CleanerEnabled) _state.CleanLogs();
+                }
+            }
         }
         catch (OperationCanceledException)
         {

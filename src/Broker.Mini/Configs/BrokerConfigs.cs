@@ -9,6 +9,8 @@ internal static class BrokerConfigs
     public const string SocketRequestMaxBytes = "socket.request.max.bytes";
     public const string DeleteTopicEnable = "delete.topic.enable";
     public const string LogRetentionCheckIntervalMs = "log.retention.check.interval.ms";
+    public const string LogCleanerEnable = "log.cleaner.enable";
+    public const string LogCleanerBackoffMs = "log.cleaner.backoff.ms";
 
     /// <summary>Every broker config, by name: the topic synonyms plus broker-only keys.</summary>
     public static IReadOnlyDictionary<string, ConfigDef> All { get; } = Build();
@@ -26,6 +28,8 @@ internal static class BrokerConfigs
             new(DeleteTopicEnable, ConfigType.Boolean, "true", "Allow DeleteTopics."),
             new(SocketRequestMaxBytes, ConfigType.Int, "104857600", "Largest request frame accepted.", Min: 1, ReadOnly: true),
             new(LogRetentionCheckIntervalMs, ConfigType.Long, "300000", "How often retention is enforced.", Min: 1),
+            new(LogCleanerEnable, ConfigType.Boolean, "true", "Run the log cleaner for compacted topics."),
+            new(LogCleanerBackoffMs, ConfigType.Long, "15000", "How long the cleaner sleeps when no log needs cleaning.", Min: 0),
             new("offsets.topic.replication.factor", ConfigType.Short, "3", "Replication factor of __consumer_offsets.", Min: 1),
             new("offsets.topic.num.partitions", ConfigType.Int, "50", "Partitions of __consumer_offsets.", Min: 1),
             new("log.retention.hours", ConfigType.Int, "168", "Hours to keep a segment (log.retention.ms wins when set)."),

@@ -21,6 +21,7 @@ internal sealed class LogSegment : IDisposable
     {
         BaseOffset = baseOffset;
         CreatedMs = createdMs;
+        LastModifiedMs = createdMs;
         Path = path;
         _buffer = new byte[Math.Max(initialCapacity, 256)];
         if (path is not null)
@@ -33,6 +34,12 @@ internal sealed class LogSegment : IDisposable
     public long CreatedMs { get; }
 
     public string? Path { get; }
+
+    /// <summary>Wall-clock time of the last append (the file's last write time after recovery): the cleaner's tombstone clock.</summary>
+    public long LastModifiedMs { get; set; }
+
+    /// <summary>False only once the cleaner has seen that this segment holds no tombstone.</summary>
+    public bool MayHaveTombstones { get; set; } = true;
 
     public int Length { get; private set; }
 

@@ -17,6 +17,8 @@ internal sealed partial class PartitionLog
             .Where(f => f.Base >= 0)
             .OrderBy(f => f.Base)
             .ToList();
+        // A cleaned copy that never replaced its segment (a crash during cleaning) is discarded; the original is intact.
+        foreach (string leftover in Directory.GetFiles(_dir!, "*" + CleanedSuffix)) File.Delete(leftover);
         bool torn = false;
         foreach (var (path, baseOffset) in files)
         {
@@ -26,7 +28,10 @@ internal sealed partial class PartitionLog
                 continue;
             }
             byte[] bytes = File.ReadAllBytes(path);
-            var segment = new LogSegment(baseOffset, nowMs, path, bytes.Length);
+            var segment = new LogSegment(baseOffset, nowMs, path, bytes.Length)
+            {
+                LastModifiedMs = new DateTimeOffset(File.GetLastWriteTimeUtc(path)).ToUnixTimeMilliseconds(),
+            };
             int position = 0;
             while (position < bytes.Length)
             {

@@ -59,6 +59,8 @@ internal sealed partial class PartitionLog : IDisposable
         if (!active.IsEmpty && (active.Length + (long)batch.Length > limits.SegmentBytes || nowMs - active.CreatedMs >= limits.SegmentMs))
             active = Roll(nowMs);
         active.Append(batch, header);
+        active.LastModifiedMs = nowMs;
+        active.MayHaveTombstones = true;
         if (header.PartitionLeaderEpoch >= 0 && (_epochs.Count == 0 || header.PartitionLeaderEpoch > _epochs[^1].Epoch))
             _epochs.Add((header.PartitionLeaderEpoch, header.BaseOffset));
     }

@@ -56,6 +56,11 @@ internal sealed class Connection
         {
             // Already finished.
         }
+        catch (AggregateException ex)
+        {
+            // A cancellation callback of the transport failed (its socket was already closed); the loop still ends.
+            Log.TransportError(_logger, _broker.Id, Id, ex.InnerException?.Message ?? ex.Message);
+        }
     }
 
     private async Task RunAsync()
@@ -108,11 +113,35 @@ internal sealed class Connection
         finally
         {
             _broker.Connections.Remove(this);
-            await reader.CompleteAsync().ConfigureAwait(false);
-            await writer.CompleteAsync().ConfigureAwait(false);
-            _transport?.Dispose();
+            // Completing the writer flushes whatever a cancelled flush left behind, to a transport that an abort (or
+            // the peer) may already have closed: closing must never fault the loop, or stopping the broker would throw.
+            // An aborted connection closes its transport first, so completing the writer cannot wait on a peer that has
+            // stopped reading.
+            if (token.IsCancellationRequested) await CloseQuietlyAsync(DisposeTransport).ConfigureAwait(false);
+            await CloseQuietlyAsync(() => reader.CompleteAsync()).ConfigureAwait(false);
+            await CloseQuietlyAsync(() => writer.CompleteAsync()).ConfigureAwait(false);
+            await CloseQuietlyAsync(DisposeTransport).ConfigureAwait(false);
             _cts.Dispose();
             Log.ConnectionClosed(_logger, _broker.Id, Id);
+        }
+    }
+
+    private ValueTask DisposeTransport()
+    {
+        _transport?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask CloseQuietlyAsync(Func<ValueTask> close)
+    {
+        try
+        {
+            await close().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or System.Net.Sockets.SocketException
+                                       or ObjectDisposedException or OperationCanceledException)
+        {
+            Log.TransportError(_logger, _broker.Id, Id, ex.Message);
         }
     }
 }
