@@ -10,22 +10,22 @@ internal sealed partial class ClassicGroup
     private async Task JoinAndSyncAsync(CancellationToken token)
     {
         var topics = await ResolveTopicsAsync(token).ConfigureAwait(false);
-        var owned = _partitions.Snapshot();
+        var owned = Partitions.Snapshot();
         int generation;
-        lock (_sync) generation = _generation;
+        lock (Sync) generation = _generation;
         if (_protocol == RebalanceProtocol.Eager && owned.Count > 0)
         {
             // Eager: give everything up before joining (commit first when auto-committing, as Java's onJoinPrepare does).
-            if (_options.EnableAutoCommit) await _partitions.TryCommitAsync(owned, token).ConfigureAwait(false);
-            await _partitions.RevokeAsync(owned, lost: false).ConfigureAwait(false);
+            if (Options.EnableAutoCommit) await Partitions.TryCommitAsync(owned, token).ConfigureAwait(false);
+            await Partitions.RevokeAsync(owned, lost: false).ConfigureAwait(false);
             owned = [];
         }
-        else if (_options.EnableAutoCommit && owned.Count > 0) await _partitions.TryCommitAsync(owned, token).ConfigureAwait(false);
+        else if (Options.EnableAutoCommit && owned.Count > 0) await Partitions.TryCommitAsync(owned, token).ConfigureAwait(false);
         var request = new JoinGroupRequest
         {
-            GroupId = _groupId,
-            SessionTimeoutMs = _options.SessionTimeoutMs,
-            RebalanceTimeoutMs = _options.MaxPollIntervalMs,
+            GroupId = GroupId,
+            SessionTimeoutMs = Options.SessionTimeoutMs,
+            RebalanceTimeoutMs = Options.MaxPollIntervalMs,
             MemberId = MemberId,
             ProtocolType = ConsumerProtocol.ProtocolType,
         };
@@ -38,17 +38,17 @@ internal sealed partial class ClassicGroup
             request.Protocols.Add(new JoinGroupRequest.JoinGroupRequestProtocol
             {
                 Name = assignor.Name,
-                Metadata = ConsumerProtocol.WriteSubscription(topics, userData, owned, advertised, _options.ClientRack),
+                Metadata = ConsumerProtocol.WriteSubscription(topics, userData, owned, advertised, Options.ClientRack),
             });
         }
         JoinGroupResponse join;
         while (true)
         {
-            var connection = await _cluster.GetCoordinatorConnectionAsync(CoordinatorType.Group, _groupId, token).ConfigureAwait(false);
+            var connection = await Cluster.GetCoordinatorConnectionAsync(CoordinatorType.Group, GroupId, token).ConfigureAwait(false);
             short version = connection.SelectVersion(request);
             if (version < 1) request.RebalanceTimeoutMs = -1;
-            request.GroupInstanceId = version >= 5 ? _options.GroupInstanceId : null;
-            if (version < 5 && _options.GroupInstanceId is not null)
+            request.GroupInstanceId = version >= 5 ? Options.GroupInstanceId : null;
+            if (version < 5 && Options.GroupInstanceId is not null)
                 throw new UnsupportedVersionException("Static membership (group.instance.id) needs JoinGroup v5 (Kafka 2.3).", ApiKey.JoinGroup);
             var timeout = JoinTimeout;
             join = await connection.SendAsync(request, version, timeout, token).ConfigureAwait(false);
@@ -56,13 +56,13 @@ internal sealed partial class ClassicGroup
             if (error == ErrorCode.MemberIdRequired)
             {
                 // KIP-394: the coordinator hands out a member id on the first JoinGroup; join again with it.
-                lock (_sync) _memberId = join.MemberId;
+                lock (Sync) CurrentMemberId = join.MemberId;
                 request.MemberId = join.MemberId;
                 continue;
             }
             if (error == ErrorCode.UnknownMemberId)
             {
-                lock (_sync) _memberId = "";
+                lock (Sync) CurrentMemberId = "";
                 request.MemberId = "";
                 continue;
             }
@@ -75,16 +75,16 @@ internal sealed partial class ClassicGroup
             break;
         }
         bool isLeader = join.Leader == join.MemberId;
-        lock (_sync)
+        lock (Sync)
         {
-            _memberId = join.MemberId;
+            CurrentMemberId = join.MemberId;
             _generation = join.GenerationId;
         }
         string protocolName = join.ProtocolName ?? _assignors[0].Name;
-        Log.Joined(_logger, _groupId, join.GenerationId, join.MemberId, isLeader, protocolName);
+        Log.Joined(Logger, GroupId, join.GenerationId, join.MemberId, isLeader, protocolName);
         var sync = new SyncGroupRequest
         {
-            GroupId = _groupId,
+            GroupId = GroupId,
             GenerationId = join.GenerationId,
             MemberId = join.MemberId,
         };
@@ -93,9 +93,9 @@ internal sealed partial class ClassicGroup
             foreach (var (member, assignment) in await LeaderAssignAsync(join, protocolName, token).ConfigureAwait(false))
                 sync.Assignments.Add(new SyncGroupRequest.SyncGroupRequestAssignment { MemberId = member, Assignment = ConsumerProtocol.WriteAssignment(assignment) });
         }
-        var coordinator = await _cluster.GetCoordinatorConnectionAsync(CoordinatorType.Group, _groupId, token).ConfigureAwait(false);
+        var coordinator = await Cluster.GetCoordinatorConnectionAsync(CoordinatorType.Group, GroupId, token).ConfigureAwait(false);
         short syncVersion = coordinator.SelectVersion(sync);
-        if (syncVersion >= 3) sync.GroupInstanceId = _options.GroupInstanceId;
+        if (syncVersion >= 3) sync.GroupInstanceId = Options.GroupInstanceId;
         if (syncVersion >= 5)
         {
             sync.ProtocolType = ConsumerProtocol.ProtocolType;
@@ -105,16 +105,16 @@ internal sealed partial class ClassicGroup
         var synced = await coordinator.SendAsync(sync, syncVersion, syncTimeout, token).ConfigureAwait(false);
         if ((ErrorCode)synced.ErrorCode is var syncError and not ErrorCode.None)
         {
-            if (!await HandleGroupErrorAsync(syncError).ConfigureAwait(false)) lock (_sync) _rejoinNeeded = true;
+            if (!await HandleGroupErrorAsync(syncError).ConfigureAwait(false)) lock (Sync) _rejoinNeeded = true;
             return;
         }
         await ApplyAssignmentAsync(ConsumerProtocol.ReadAssignment(synced.Assignment)).ConfigureAwait(false);
-        lock (_sync)
+        lock (Sync)
         {
             _joinedPartitionCounts = PartitionCounts(topics);
         }
         ScheduleAutoCommit();
-        _metrics.RecordRebalance(true);
+        Metrics.RecordRebalance(true);
     }
 
     /// <summary>
@@ -122,25 +122,25 @@ internal sealed partial class ClassicGroup
     /// <c>request.timeout.ms</c> and the rebalance timeout plus five seconds, because the coordinator holds both
     /// responses until every member has rejoined.
     /// </summary>
-    private TimeSpan JoinTimeout => TimeSpan.FromMilliseconds(Math.Max(_options.RequestTimeoutMs, (long)_options.MaxPollIntervalMs + 5_000));
+    private TimeSpan JoinTimeout => TimeSpan.FromMilliseconds(Math.Max(Options.RequestTimeoutMs, (long)Options.MaxPollIntervalMs + 5_000));
 
     private async Task ApplyAssignmentAsync(List<TopicPartition> assigned)
     {
         var set = assigned.ToHashSet();
-        var owned = _partitions.Snapshot();
+        var owned = Partitions.Snapshot();
         var revoked = owned.Where(tp => !set.Contains(tp)).ToList();
-        var added = assigned.Where(tp => !_partitions.Contains(tp)).ToList();
-        lock (_sync) _rejoinNeeded = false;
-        Log.AssignmentChanged(_logger, _groupId, string.Join(", ", added), string.Join(", ", revoked));
+        var added = assigned.Where(tp => !Partitions.Contains(tp)).ToList();
+        lock (Sync) _rejoinNeeded = false;
+        Log.AssignmentChanged(Logger, GroupId, string.Join(", ", added), string.Join(", ", revoked));
         if (revoked.Count > 0)
         {
             // Cooperative: revoke only what moves, then rejoin so the leader can hand it out (KIP-429).
-            if (_options.EnableAutoCommit) await _partitions.TryCommitAsync(revoked, _stop.Token).ConfigureAwait(false);
-            await _partitions.RevokeAsync(revoked, lost: false).ConfigureAwait(false);
-            lock (_sync) _rejoinNeeded = true;
+            if (Options.EnableAutoCommit) await Partitions.TryCommitAsync(revoked, Stopping).ConfigureAwait(false);
+            await Partitions.RevokeAsync(revoked, lost: false).ConfigureAwait(false);
+            lock (Sync) _rejoinNeeded = true;
         }
-        await _partitions.AddAsync(added).ConfigureAwait(false);
-        if (revoked.Count > 0) _wake.Set();
+        await Partitions.AddAsync(added).ConfigureAwait(false);
+        if (revoked.Count > 0) Wake();
     }
 
     private async Task<Dictionary<string, List<TopicPartition>>> LeaderAssignAsync(JoinGroupResponse join, string protocolName, CancellationToken token)
@@ -150,7 +150,7 @@ internal sealed partial class ClassicGroup
         var members = new Dictionary<string, MemberSubscription>(StringComparer.Ordinal);
         foreach (var m in join.Members) members[m.MemberId] = ConsumerProtocol.ReadSubscription(m.MemberId, m.GroupInstanceId, m.Metadata);
         var allTopics = members.Values.SelectMany(m => m.Topics).Distinct(StringComparer.Ordinal).ToList();
-        var metadata = await _cluster.RefreshMetadataAsync(allTopics, token).ConfigureAwait(false);
+        var metadata = await Cluster.RefreshMetadataAsync(allTopics, token).ConfigureAwait(false);
         var partitionsPerTopic = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var topic in allTopics)
         {
@@ -169,12 +169,12 @@ internal sealed partial class ClassicGroup
     {
         List<string>? topics;
         System.Text.RegularExpressions.Regex? pattern;
-        lock (_sync)
+        lock (Sync)
         {
-            topics = _topics;
-            pattern = _pattern;
+            topics = Topics;
+            pattern = Pattern;
         }
-        return await SubscriptionTopics.ResolveAsync(_cluster, topics, pattern, token).ConfigureAwait(false);
+        return await SubscriptionTopics.ResolveAsync(Cluster, topics, pattern, token).ConfigureAwait(false);
     }
 
     /// <summary>True when subscribed topics appeared, vanished or grew partitions since the last join.</summary>
@@ -182,13 +182,13 @@ internal sealed partial class ClassicGroup
     {
         Dictionary<string, int> joined;
         bool isPattern;
-        lock (_sync)
+        lock (Sync)
         {
             joined = _joinedPartitionCounts;
-            isPattern = _pattern is not null;
+            isPattern = Pattern is not null;
         }
-        var metadata = _cluster.Metadata;
-        if (isPattern && _time.GetElapsedTime(metadata.UpdatedTimestamp).TotalMilliseconds >= _options.MetadataMaxAgeMs)
+        var metadata = Cluster.Metadata;
+        if (isPattern && Time.GetElapsedTime(metadata.UpdatedTimestamp).TotalMilliseconds >= Options.MetadataMaxAgeMs)
         {
             var topics = await ResolveTopicsAsync(token).ConfigureAwait(false);
             return !topics.ToHashSet().SetEquals(joined.Keys);
@@ -202,7 +202,7 @@ internal sealed partial class ClassicGroup
 
     private Dictionary<string, int> PartitionCounts(List<string> topics)
     {
-        var metadata = _cluster.Metadata;
+        var metadata = Cluster.Metadata;
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var topic in topics) counts[topic] = metadata.Topics.TryGetValue(topic, out var t) ? t.Partitions.Count : 0;
         return counts;

@@ -10,15 +10,15 @@ internal sealed partial class ClassicGroup
     {
         int generation;
         string memberId;
-        lock (_sync)
+        lock (Sync)
         {
             generation = _generation;
-            memberId = _memberId;
+            memberId = CurrentMemberId;
         }
-        var connection = await _cluster.GetCoordinatorConnectionAsync(CoordinatorType.Group, _groupId, token).ConfigureAwait(false);
-        var request = new HeartbeatRequest { GroupId = _groupId, GenerationId = generation, MemberId = memberId };
+        var connection = await Cluster.GetCoordinatorConnectionAsync(CoordinatorType.Group, GroupId, token).ConfigureAwait(false);
+        var request = new HeartbeatRequest { GroupId = GroupId, GenerationId = generation, MemberId = memberId };
         short version = connection.SelectVersion(request);
-        if (version >= 3) request.GroupInstanceId = _options.GroupInstanceId;
+        if (version >= 3) request.GroupInstanceId = Options.GroupInstanceId;
         var response = await connection.SendAsync(request, version, null, token).ConfigureAwait(false);
         await HandleGroupErrorAsync((ErrorCode)response.ErrorCode).ConfigureAwait(false);
     }
@@ -31,58 +31,48 @@ internal sealed partial class ClassicGroup
             case ErrorCode.None:
                 return false;
             case ErrorCode.RebalanceInProgress:
-                Log.Rejoining(_logger, _groupId, error);
-                lock (_sync) _rejoinNeeded = true;
+                Log.Rejoining(Logger, GroupId, error);
+                lock (Sync) _rejoinNeeded = true;
                 return true;
             case ErrorCode.UnknownMemberId or ErrorCode.IllegalGeneration or ErrorCode.FencedInstanceId:
-                Log.Rejoining(_logger, _groupId, error);
-                await _partitions.RevokeAllAsync(lost: true).ConfigureAwait(false);
-                lock (_sync)
+                Log.Rejoining(Logger, GroupId, error);
+                await Partitions.RevokeAllAsync(lost: true).ConfigureAwait(false);
+                lock (Sync)
                 {
-                    if (error == ErrorCode.UnknownMemberId) _memberId = "";
+                    if (error == ErrorCode.UnknownMemberId) CurrentMemberId = "";
                     _generation = -1;
                     _rejoinNeeded = true;
                     if (error == ErrorCode.FencedInstanceId)
                     {
-                        _subscribed = false;
-                        _pendingForApp = new KafkaException(error, $"group.instance.id '{_options.GroupInstanceId}' was fenced by another member.");
+                        Subscribed = false;
+                        PendingForApp = new KafkaException(error, $"group.instance.id '{Options.GroupInstanceId}' was fenced by another member.");
                     }
                 }
-                if (error == ErrorCode.FencedInstanceId) _state.RaiseAttention();
+                if (error == ErrorCode.FencedInstanceId) State.RaiseAttention();
                 return true;
             case ErrorCode.NotCoordinator or ErrorCode.CoordinatorNotAvailable or ErrorCode.CoordinatorLoadInProgress:
-                _cluster.InvalidateCoordinator(CoordinatorType.Group, _groupId);
+                Cluster.InvalidateCoordinator(CoordinatorType.Group, GroupId);
                 throw KafkaException.FromErrorCode(error);
             default:
-                throw KafkaException.FromErrorCode(error, $"Group '{_groupId}': {error.Describe()}");
+                throw KafkaException.FromErrorCode(error, $"Group '{GroupId}': {error.Describe()}");
         }
     }
 
-    private async Task MaybeAutoCommitAsync(CancellationToken token)
-    {
-        if (!_options.EnableAutoCommit || _time.GetTimestamp() < Volatile.Read(ref _nextAutoCommit)) return;
-        ScheduleAutoCommit();
-        await _partitions.TryCommitAsync(_partitions.Snapshot(), token).ConfigureAwait(false);
-    }
-
-    private void ScheduleAutoCommit() =>
-        Volatile.Write(ref _nextAutoCommit, _time.GetTimestamp() + _options.AutoCommitIntervalMs * _time.TimestampFrequency / 1000);
-
-    private async Task LeaveAsync(string reason, CancellationToken token)
+    protected override async Task LeaveAsync(string reason, CancellationToken token)
     {
         string memberId;
-        lock (_sync)
+        lock (Sync)
         {
-            memberId = _memberId;
-            _memberId = "";
+            memberId = CurrentMemberId;
+            CurrentMemberId = "";
             _generation = -1;
             _rejoinNeeded = true;
         }
         if (memberId.Length == 0) return;
         try
         {
-            var connection = await _cluster.GetCoordinatorConnectionAsync(CoordinatorType.Group, _groupId, token).ConfigureAwait(false);
-            var request = new LeaveGroupRequest { GroupId = _groupId };
+            var connection = await Cluster.GetCoordinatorConnectionAsync(CoordinatorType.Group, GroupId, token).ConfigureAwait(false);
+            var request = new LeaveGroupRequest { GroupId = GroupId };
             short version = connection.SelectVersion(request);
             // v3+ (KIP-345) names leaving members in a list; older versions carry one member id.
             if (version >= 3)
@@ -90,7 +80,7 @@ internal sealed partial class ClassicGroup
                 request.Members = [new LeaveGroupRequest.MemberIdentity
                 {
                     MemberId = memberId,
-                    GroupInstanceId = _options.GroupInstanceId,
+                    GroupInstanceId = Options.GroupInstanceId,
                     Reason = version >= 5 ? reason : null,
                 }];
             }
@@ -102,11 +92,11 @@ internal sealed partial class ClassicGroup
                 if (m.ErrorCode != 0) error = (ErrorCode)m.ErrorCode;
             }
             if (error != ErrorCode.None) throw KafkaException.FromErrorCode(error, $"LeaveGroup: {error.Describe()}");
-            Log.Left(_logger, _groupId, memberId);
+            Log.Left(Logger, GroupId, memberId);
         }
         catch (Exception e) when (e is KafkaException or OperationCanceledException)
         {
-            Log.GroupStepFailed(_logger, e, _groupId);
+            Log.GroupStepFailed(Logger, e, GroupId);
         }
     }
 }

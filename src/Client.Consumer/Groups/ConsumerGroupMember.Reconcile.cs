@@ -13,11 +13,11 @@ internal sealed partial class ConsumerGroupMember
     private async Task<bool> ReconcileAsync(List<string> subscribed, CancellationToken token)
     {
         var target = _target!;
-        var names = _cluster.Metadata.TopicNamesById;
+        var names = Cluster.Metadata.TopicNamesById;
         if (target.Keys.Any(id => !names.ContainsKey(id)))
         {
-            var known = subscribed.Concat(_partitions.Snapshot().Select(tp => tp.Topic)).Distinct(StringComparer.Ordinal).ToList();
-            names = (await _cluster.RefreshMetadataAsync(known, token).ConfigureAwait(false)).TopicNamesById;
+            var known = subscribed.Concat(Partitions.Snapshot().Select(tp => tp.Topic)).Distinct(StringComparer.Ordinal).ToList();
+            names = (await Cluster.RefreshMetadataAsync(known, token).ConfigureAwait(false)).TopicNamesById;
         }
         var assigned = new HashSet<TopicPartition>();
         bool unresolved = false;
@@ -31,21 +31,21 @@ internal sealed partial class ConsumerGroupMember
             _topicIds[name] = id;
             foreach (int p in partitions) assigned.Add(new TopicPartition(name, p));
         }
-        var owned = _partitions.Snapshot();
+        var owned = Partitions.Snapshot();
         var revoked = owned.Where(tp => !assigned.Contains(tp)).ToList();
-        var added = assigned.Where(tp => !_partitions.Contains(tp)).OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition).ToList();
+        var added = assigned.Where(tp => !Partitions.Contains(tp)).OrderBy(tp => tp.Topic, StringComparer.Ordinal).ThenBy(tp => tp.Partition).ToList();
         if (!unresolved) _target = null;
         if (revoked.Count == 0 && added.Count == 0 && _assignedSinceJoin) return unresolved;
-        Log.AssignmentChanged(_logger, _groupId, string.Join(", ", added), string.Join(", ", revoked));
+        Log.AssignmentChanged(Logger, GroupId, string.Join(", ", added), string.Join(", ", revoked));
         if (revoked.Count > 0)
         {
-            if (_options.EnableAutoCommit) await _partitions.TryCommitAsync(revoked, token).ConfigureAwait(false);
-            await _partitions.RevokeAsync(revoked, lost: false).ConfigureAwait(false);
+            if (Options.EnableAutoCommit) await Partitions.TryCommitAsync(revoked, token).ConfigureAwait(false);
+            await Partitions.RevokeAsync(revoked, lost: false).ConfigureAwait(false);
         }
-        if (added.Count > 0 || !_assignedSinceJoin) await _partitions.AddAsync(added).ConfigureAwait(false);
+        if (added.Count > 0 || !_assignedSinceJoin) await Partitions.AddAsync(added).ConfigureAwait(false);
         _assignedSinceJoin = true;
         _ackNeeded = revoked.Count > 0 || added.Count > 0;
-        _metrics.RecordRebalance(true);
+        Metrics.RecordRebalance(true);
         return unresolved;
     }
 }

@@ -14,34 +14,14 @@ namespace Samsa.Consumer.Groups;
 /// Rebalance callbacks run on this task. Commit, revocation and callback plumbing is shared with
 /// <see cref="ClassicGroup"/> through <see cref="PartitionOwnership"/>.
 /// </summary>
-internal sealed partial class ConsumerGroupMember : IGroupMember
+internal sealed partial class ConsumerGroupMember : GroupMemberBase
 {
     private const int LeaveEpoch = -1;
     private const int StaticLeaveEpoch = -2;
-    private readonly KafkaCluster _cluster;
-    private readonly ConsumerOptions _options;
-    private readonly ConsumerState _state;
-    private readonly GroupOffsets _offsets;
-    private readonly ConsumerMetrics _metrics;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly string _groupId;
-    private readonly PartitionOwnership _partitions;
-    private readonly PollInterval _poll;
-    private readonly AsyncSignal _wake = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly object _sync = new();
     private readonly Dictionary<string, Uuid> _topicIds = new(StringComparer.Ordinal);
-    private Task _loop = Task.CompletedTask;
 
-    // Shared with application threads, under _sync.
-    private List<string>? _topics;
-    private Regex? _pattern;
-    private bool _subscribed;
+    // Shared with application threads, under Sync.
     private bool _stopped;
-    private bool _waitingForConsume;
-    private Exception? _pendingForApp;
-    private string _memberId = "";
     private int _epoch;
 
     // Owned by the background task.
@@ -53,30 +33,12 @@ internal sealed partial class ConsumerGroupMember : IGroupMember
     private bool _assignedSinceJoin;
     private int _heartbeatIntervalMs = 5_000;
     private long _nextHeartbeat;
-    private long _nextAutoCommit;
 
     public ConsumerGroupMember(KafkaCluster cluster, ConsumerOptions options, ConsumerState state, GroupOffsets offsets, RebalanceHandlers handlers,
         Func<IReadOnlyCollection<TopicPartition>?, List<TopicPartitionOffset>> committable, Action<IReadOnlyCollection<TopicPartition>> initializePositions,
         ConsumerMetrics metrics, ILogger logger, TimeProvider time)
+        : base(cluster, options, state, offsets, handlers, committable, initializePositions, metrics, logger, time)
     {
-        _cluster = cluster;
-        _options = options;
-        _state = state;
-        _offsets = offsets;
-        _metrics = metrics;
-        _logger = logger;
-        _time = time;
-        _groupId = options.GroupId!;
-        _partitions = new PartitionOwnership(state, handlers, committable, initializePositions, CommitAsync, logger, _groupId);
-        _poll = new PollInterval(time, options.MaxPollIntervalMs);
-    }
-
-    public string MemberId
-    {
-        get
-        {
-            lock (_sync) return _memberId;
-        }
     }
 
     /// <summary>The member epoch (0 when not in the group).</summary>
@@ -84,153 +46,38 @@ internal sealed partial class ConsumerGroupMember : IGroupMember
     {
         get
         {
-            lock (_sync) return _epoch;
+            lock (Sync) return _epoch;
         }
     }
 
-    public bool IsSubscribed
-    {
-        get
-        {
-            lock (_sync) return _subscribed;
-        }
-    }
+    /// <summary>Leaving with the leave epoch is how a KIP-848 member closes (static members use -2 and keep their partitions for a while).</summary>
+    protected override bool LeavesOnClose => true;
 
-    public IReadOnlyCollection<string> SubscribedTopics
-    {
-        get
-        {
-            lock (_sync) return _topics is null ? [] : [.. _topics];
-        }
-    }
-
-    public void Subscribe(List<string>? topics, Regex? pattern)
-    {
-        lock (_sync)
-        {
-            _topics = topics;
-            _pattern = pattern;
-            _subscribed = true;
-            _stopped = false;
-            if (_loop.IsCompleted) _loop = Task.Run(RunAsync);
-        }
-        _wake.Set();
-    }
-
-    public void Unsubscribe()
-    {
-        lock (_sync)
-        {
-            _subscribed = false;
-            _topics = null;
-            _pattern = null;
-        }
-        _wake.Set();
-    }
-
-    public void OnConsume()
-    {
-        _poll.Touch();
-        Exception? pending;
-        lock (_sync)
-        {
-            pending = _pendingForApp;
-            _pendingForApp = null;
-            if (_waitingForConsume)
-            {
-                _waitingForConsume = false;
-                _wake.Set();
-            }
-        }
-        if (pending is not null) throw pending;
-    }
-
-    public void SetWaiting(bool waiting) => _poll.SetWaiting(waiting);
+    protected override void OnSubscribedLocked() => _stopped = false;
 
     /// <summary>Commits with the member epoch as the generation (OffsetCommit v9+ checks it against the member's epoch).</summary>
-    public ValueTask CommitAsync(IReadOnlyCollection<TopicPartitionOffset> offsets, CancellationToken cancellationToken)
-    {
-        int epoch;
-        string memberId;
-        lock (_sync)
-        {
-            bool member = _subscribed && _epoch > 0;
-            epoch = member ? _epoch : -1;
-            memberId = member ? _memberId : "";
-        }
-        return _offsets.CommitAsync(offsets, epoch, memberId, cancellationToken);
-    }
+    protected override (int Generation, string MemberId) CommitIdentityLocked() =>
+        Subscribed && _epoch > 0 ? (_epoch, CurrentMemberId) : (-1, "");
 
-    public async ValueTask CloseAsync(CancellationToken cancellationToken)
+    /// <summary>A broker without ConsumerGroupHeartbeat is fatal for this member: retrying can never succeed.</summary>
+    protected override async ValueTask<TimeSpan?> OnStepFailedAsync(Exception error)
     {
-        await StopLoopAsync().ConfigureAwait(false);
-        var owned = _partitions.Snapshot();
-        if (_options.EnableAutoCommit) await _partitions.TryCommitAsync(IsSubscribed ? owned : null, cancellationToken).ConfigureAwait(false);
-        if (owned.Count > 0) await _partitions.RevokeAsync(owned, lost: false).ConfigureAwait(false);
-        await LeaveAsync("the consumer is closing", cancellationToken).ConfigureAwait(false);
-    }
-
-    public ValueTask DisposeAsync() => new(StopLoopAsync());
-
-    private async Task StopLoopAsync()
-    {
-        _stop.Cancel();
-        try
-        {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private async Task RunAsync()
-    {
-        var token = _stop.Token;
-        while (!token.IsCancellationRequested)
-        {
-            TimeSpan wait;
-            try
-            {
-                wait = await StepAsync(token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (UnsupportedVersionException e)
-            {
-                await FailAsync(new UnsupportedVersionException(
-                    $"The cluster does not support the consumer group protocol (KIP-848): {e.Message} Set group.protocol=classic until the cluster is upgraded.",
-                    e.ApiKey)).ConfigureAwait(false);
-                wait = Timeout.InfiniteTimeSpan;
-            }
-            catch (Exception e)
-            {
-                Log.GroupStepFailed(_logger, e, _groupId);
-                _metrics.RecordRebalance(false);
-                wait = TimeSpan.FromMilliseconds(Math.Max(_options.RetryBackoffMs, 100));
-            }
-            try
-            {
-                await _wake.WaitAsync(wait, _time, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        if (error is not UnsupportedVersionException unsupported) return null;
+        await FailAsync(new UnsupportedVersionException(
+            $"The cluster does not support the consumer group protocol (KIP-848): {unsupported.Message} Set group.protocol=classic until the cluster is upgraded.",
+            unsupported.ApiKey)).ConfigureAwait(false);
+        return Timeout.InfiniteTimeSpan;
     }
 
     /// <summary>One round of membership work; returns how long to wait before the next.</summary>
-    private async Task<TimeSpan> StepAsync(CancellationToken token)
+    protected override async Task<TimeSpan> StepAsync(CancellationToken token)
     {
         bool subscribed, waitingForConsume, stopped;
         int epoch;
-        lock (_sync)
+        lock (Sync)
         {
-            subscribed = _subscribed;
-            waitingForConsume = _waitingForConsume;
+            subscribed = Subscribed;
+            waitingForConsume = WaitingForConsume;
             stopped = _stopped;
             epoch = _epoch;
         }
@@ -238,40 +85,27 @@ internal sealed partial class ConsumerGroupMember : IGroupMember
         {
             if (epoch > 0)
             {
-                if (_options.EnableAutoCommit) await _partitions.TryCommitAsync(_partitions.Snapshot(), token).ConfigureAwait(false);
-                await _partitions.RevokeAllAsync(lost: false).ConfigureAwait(false);
+                if (Options.EnableAutoCommit) await Partitions.TryCommitAsync(Partitions.Snapshot(), token).ConfigureAwait(false);
+                await Partitions.RevokeAllAsync(lost: false).ConfigureAwait(false);
                 await LeaveAsync("the consumer unsubscribed", token).ConfigureAwait(false);
             }
             return Timeout.InfiniteTimeSpan;
         }
         if (waitingForConsume || stopped) return Timeout.InfiniteTimeSpan;
-        if (epoch > 0 && _poll.Expired(out long elapsedMs))
-        {
-            Log.PollTimeout(_logger, _groupId, elapsedMs, _options.MaxPollIntervalMs);
-            await LeaveAsync("consumer poll timeout has expired", token).ConfigureAwait(false);
-            await _partitions.RevokeAllAsync(lost: true).ConfigureAwait(false);
-            lock (_sync)
-            {
-                _waitingForConsume = true;
-                _pendingForApp = new MaxPollIntervalExceededException(
-                    $"No consume call for {elapsedMs} ms (max.poll.interval.ms {_options.MaxPollIntervalMs}): left group '{_groupId}'; its partitions were reassigned. The next consume call rejoins.");
-            }
-            _state.RaiseAttention();
-            return Timeout.InfiniteTimeSpan;
-        }
+        if (epoch > 0 && Poll.Expired(out long elapsedMs)) return await LeaveAfterPollTimeoutAsync(elapsedMs, token).ConfigureAwait(false);
         var topics = await ResolveSubscriptionAsync(epoch == 0, token).ConfigureAwait(false);
         bool subscriptionChanged = _sentTopics is null || !_sentTopics.SequenceEqual(topics, StringComparer.Ordinal);
-        if (epoch == 0 || _ackNeeded || subscriptionChanged || _time.GetTimestamp() >= _nextHeartbeat)
+        if (epoch == 0 || _ackNeeded || subscriptionChanged || Time.GetTimestamp() >= _nextHeartbeat)
             await HeartbeatAsync(topics, token).ConfigureAwait(false);
         bool unresolved = _target is not null && await ReconcileAsync(topics, token).ConfigureAwait(false);
-        await MaybeAutoCommitAsync(token).ConfigureAwait(false);
-        lock (_sync)
+        if (MemberEpoch > 0) await MaybeAutoCommitAsync(token).ConfigureAwait(false);
+        lock (Sync)
         {
             if (_epoch == 0 || _ackNeeded) return TimeSpan.Zero;
         }
-        long next = Math.Min(MsUntil(_nextHeartbeat), _poll.MsUntilDeadline(10));
-        if (_options.EnableAutoCommit) next = Math.Min(next, MsUntil(_nextAutoCommit));
-        if (unresolved) next = Math.Min(next, Math.Max(_options.RetryBackoffMs, 100));
+        long next = Math.Min(MsUntil(_nextHeartbeat), Poll.MsUntilDeadline(10));
+        if (Options.EnableAutoCommit) next = Math.Min(next, MsUntilAutoCommit());
+        if (unresolved) next = Math.Min(next, Math.Max(Options.RetryBackoffMs, 100));
         return TimeSpan.FromMilliseconds(Math.Max(next, 0));
     }
 
@@ -284,42 +118,33 @@ internal sealed partial class ConsumerGroupMember : IGroupMember
     {
         List<string>? topics;
         Regex? pattern;
-        lock (_sync)
+        lock (Sync)
         {
-            topics = _topics;
-            pattern = _pattern;
+            topics = Topics;
+            pattern = Pattern;
         }
         if (pattern is null && !joining) return topics ?? [];
-        if (!joining && _time.GetElapsedTime(_resolvedAt).TotalMilliseconds < _options.MetadataMaxAgeMs) return _resolvedTopics;
-        _resolvedTopics = await SubscriptionTopics.ResolveAsync(_cluster, topics, pattern, token).ConfigureAwait(false);
-        _resolvedAt = _time.GetTimestamp();
+        if (!joining && Time.GetElapsedTime(_resolvedAt).TotalMilliseconds < Options.MetadataMaxAgeMs) return _resolvedTopics;
+        _resolvedTopics = await SubscriptionTopics.ResolveAsync(Cluster, topics, pattern, token).ConfigureAwait(false);
+        _resolvedAt = Time.GetTimestamp();
         return _resolvedTopics;
     }
 
-    private async Task MaybeAutoCommitAsync(CancellationToken token)
-    {
-        if (!_options.EnableAutoCommit || _time.GetTimestamp() < _nextAutoCommit || MemberEpoch <= 0) return;
-        ScheduleAutoCommit();
-        await _partitions.TryCommitAsync(_partitions.Snapshot(), token).ConfigureAwait(false);
-    }
-
-    private void ScheduleAutoCommit() => _nextAutoCommit = _time.GetTimestamp() + _options.AutoCommitIntervalMs * _time.TimestampFrequency / 1000;
-
-    private long MsUntil(long timestamp) => Math.Max(0, (timestamp - _time.GetTimestamp()) * 1000 / _time.TimestampFrequency);
+    private long MsUntil(long timestamp) => Math.Max(0, (timestamp - Time.GetTimestamp()) * 1000 / Time.TimestampFrequency);
 
     /// <summary>A fatal membership error: partitions are lost, the error is surfaced on the next consume call, and the member stops until the next Subscribe.</summary>
     private async Task FailAsync(Exception error)
     {
-        Log.GroupFatal(_logger, error, _groupId);
-        await _partitions.RevokeAllAsync(lost: true).ConfigureAwait(false);
-        lock (_sync)
+        Log.GroupFatal(Logger, error, GroupId);
+        await Partitions.RevokeAllAsync(lost: true).ConfigureAwait(false);
+        lock (Sync)
         {
             _stopped = true;
             _epoch = 0;
-            _pendingForApp = error;
+            PendingForApp = error;
         }
         _sentTopics = null;
         _target = null;
-        _state.RaiseAttention();
+        State.RaiseAttention();
     }
 }
