@@ -183,6 +183,9 @@ public sealed class MiniCluster : IAsyncDisposable
 
     internal ClusterState State => _state;
 
+    /// <summary>The request dispatcher every connection uses (for frame-level tests without a transport).</summary>
+    internal RequestDispatcher Dispatcher => _dispatcher;
+
     /// <summary>Test hook: pauses (or resumes) replication to <paramref name="brokerId"/>'s follower replicas.</summary>
     internal void PauseReplication(int brokerId, bool paused)
     {
