@@ -211,4 +211,42 @@ public sealed class ReplicationTests
             Assert.Equal(2, p.HighWatermark);
         }
     }
+
+    [Fact]
+    public async Task Restart_DataDirectoryWithLaggingFollower_SavedLeaderKeepsItsLogAndFollowerCatchesUp()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "samsa-repl-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            int leader, follower;
+            await using (var cluster = await MiniCluster.StartAsync(new MiniClusterOptions { Brokers = 2, DataDirectory = dir }))
+            {
+                await cluster.CreateTopicAsync("r", 1, 2);
+                leader = Partition(cluster, "r").Leader;
+                follower = Follower(cluster, "r");
+                await using var producer = TestClient.Connect(cluster, leader);
+                await producer.SendAsync(TestClient.Produce("r", 0, TestClient.Batch(("k", "v0"))), 9).WaitAsync(Guard);
+                cluster.PauseReplication(follower, true);
+                await producer.SendAsync(TestClient.Produce("r", 0, TestClient.Batch(("k", "v1")), acks: 1), 9).WaitAsync(Guard);
+                lock (cluster.State.Sync) Assert.Equal(1, Partition(cluster, "r").ReplicaStates[follower].LogEndOffset);
+            }
+            Assert.True(Directory.Exists(Path.Combine(dir, $"broker-{follower}", "r-0")));
+
+            await using (var cluster = await MiniCluster.StartAsync(new MiniClusterOptions { Brokers = 2, DataDirectory = dir }))
+            {
+                await WaitUntilAsync(cluster, () => Partition(cluster, "r").HighWatermark == 2, "the follower caught up after the restart");
+                lock (cluster.State.Sync)
+                {
+                    var p = Partition(cluster, "r");
+                    Assert.Equal(leader, p.Leader);
+                    Assert.Equal(["v0", "v1"], Values(p.ReplicaStates[leader]));
+                    Assert.Equal(["v0", "v1"], Values(p.ReplicaStates[follower]));
+                }
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
 }
