@@ -56,6 +56,9 @@ internal static partial class Log
     [LoggerMessage(1303, LogLevel.Information, "Cleaned {Partition}: {Segments} segment(s) rewritten, {Records} record(s) removed, cleanable up to offset {CleanableEnd}")]
     public static partial void LogCleaned(ILogger logger, string partition, int segments, int records, long cleanableEnd);
 
+    [LoggerMessage(1304, LogLevel.Information, "Truncated {Partition} to offset {Offset}")]
+    public static partial void LogTruncated(ILogger logger, string partition, long offset);
+
     [LoggerMessage(1400, LogLevel.Information, "Created topic {Topic} ({TopicId}) with {Partitions} partition(s), replication factor {ReplicationFactor}")]
     public static partial void TopicCreated(ILogger logger, string topic, string topicId, int partitions, int replicationFactor);
 
@@ -67,4 +70,13 @@ internal static partial class Log
 
     [LoggerMessage(1403, LogLevel.Information, "Loaded {Topics} topic(s) from {Path}")]
     public static partial void MetadataLoaded(ILogger logger, int topics, string path);
+
+    [LoggerMessage(1404, LogLevel.Information, "Partition {Partition} ISR is now [{Isr}]")]
+    public static partial void IsrChanged(ILogger logger, string partition, string isr);
+
+    [LoggerMessage(1405, LogLevel.Warning, "Unclean leader election for {Partition}: out-of-sync replica {Leader} becomes leader")]
+    public static partial void UncleanElection(ILogger logger, string partition, int leader);
+
+    [LoggerMessage(1406, LogLevel.Error, "Replica fetcher of broker {Broker} failed")]
+    public static partial void ReplicaFetcherFailed(ILogger logger, Exception exception, int broker);
 }

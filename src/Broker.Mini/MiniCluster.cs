@@ -24,6 +24,7 @@ public sealed class MiniCluster : IAsyncDisposable
     private Task _retentionLoop = Task.CompletedTask;
     private SchemaRegistryServer? _schemaRegistry;
     private Task _cleanerLoop = Task.CompletedTask;
+    private Task _isrLoop = Task.CompletedTask;
     private int _disposed;
 
     private MiniCluster(MiniClusterOptions options)
@@ -52,6 +53,7 @@ public sealed class MiniCluster : IAsyncDisposable
                 cluster._state.LoadMetadata();
                 cluster._state.RefreshTopicConfigs();
                 cluster._state.ResumeTransactions();
+                foreach (var broker in cluster._state.Brokers) broker.Fetcher = ReplicaFetcher.Start(cluster._state, broker.Id, cluster._logger);
             }
             if (options.SchemaRegistry) cluster._schemaRegistry = SchemaRegistryServer.Start(cluster, options, cluster._logger);
         }
@@ -63,6 +65,7 @@ public sealed class MiniCluster : IAsyncDisposable
         Log.ClusterStarted(cluster._logger, cluster._state.ClusterId, options.Brokers, options.DataDirectory ?? "memory");
         cluster._retentionLoop = Task.Run(cluster.RetentionLoopAsync);
         cluster._cleanerLoop = Task.Run(cluster.CleanerLoopAsync);
+        cluster._isrLoop = Task.Run(cluster.IsrExpirationLoopAsync);
         return Task.FromResult(cluster);
     }
 
@@ -99,26 +102,34 @@ public sealed class MiniCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops a broker as if it crashed: closes its listener and connections, removes it from every ISR and moves its
-    /// leaderships to other in-sync replicas with a leader epoch bump.
+    /// Stops a broker as if it crashed: closes its listener and connections, stops its replicas, removes it from every
+    /// ISR and moves its leaderships to other in-sync replicas (or out-of-sync ones under
+    /// <c>unclean.leader.election.enable</c>) with a leader epoch bump.
     /// </summary>
     public async Task StopBrokerAsync(int brokerId)
     {
         var broker = Broker(brokerId);
         SocketListener? listener;
+        ReplicaFetcher? fetcher;
         lock (_state.Sync)
         {
             if (!broker.IsAlive) return;
             listener = broker.Listener;
             broker.Listener = null;
+            fetcher = broker.Fetcher;
+            broker.Fetcher = null;
             _state.OnBrokerStopped(brokerId);
         }
+        if (fetcher is not null) await fetcher.DisposeAsync().ConfigureAwait(false);
         if (listener is not null) await listener.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(broker.Connections.AbortAll()).ConfigureAwait(false);
         Log.BrokerStopped(_logger, brokerId);
     }
 
-    /// <summary>Restarts a stopped broker on its previous port; it rejoins the ISR of its partitions.</summary>
+    /// <summary>
+    /// Restarts a stopped broker on its previous port: its replicas truncate any divergent tail, catch up with their
+    /// leaders and rejoin the ISR.
+    /// </summary>
     public Task StartBrokerAsync(int brokerId)
     {
         var broker = Broker(brokerId);
@@ -127,6 +138,7 @@ public sealed class MiniCluster : IAsyncDisposable
             if (broker.IsAlive) return Task.CompletedTask;
             broker.Listener = SocketListener.Start(broker, _dispatcher, _logger);
             _state.OnBrokerStarted(brokerId);
+            broker.Fetcher = ReplicaFetcher.Start(_state, brokerId, _logger);
         }
         return Task.CompletedTask;
     }
@@ -171,6 +183,19 @@ public sealed class MiniCluster : IAsyncDisposable
 
     internal ClusterState State => _state;
 
+    /// <summary>The request dispatcher every connection uses (for frame-level tests without a transport).</summary>
+    internal RequestDispatcher Dispatcher => _dispatcher;
+
+    /// <summary>Test hook: pauses (or resumes) replication to <paramref name="brokerId"/>'s follower replicas.</summary>
+    internal void PauseReplication(int brokerId, bool paused)
+    {
+        lock (_state.Sync)
+        {
+            Broker(brokerId).ReplicationPaused = paused;
+            _state.SignalDataArrived();
+        }
+    }
+
     /// <summary>Stops every broker, closes every connection and flushes the data directory.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -182,18 +207,23 @@ public sealed class MiniCluster : IAsyncDisposable
         foreach (var broker in _state.Brokers)
         {
             SocketListener? listener;
+            ReplicaFetcher? fetcher;
             lock (_state.Sync)
             {
                 listener = broker.Listener;
                 broker.Listener = null;
+                fetcher = broker.Fetcher;
+                broker.Fetcher = null;
                 broker.IsAlive = false;
             }
+            if (fetcher is not null) await fetcher.DisposeAsync().ConfigureAwait(false);
             if (listener is not null) await listener.DisposeAsync().ConfigureAwait(false);
             closing.AddRange(broker.Connections.AbortAll());
         }
         await Task.WhenAll(closing).ConfigureAwait(false);
         await _retentionLoop.ConfigureAwait(false);
         await _cleanerLoop.ConfigureAwait(false);
+        await _isrLoop.ConfigureAwait(false);
         lock (_state.Sync) _state.Dispose();
         _shutdown.Dispose();
     }
@@ -230,6 +260,25 @@ public sealed class MiniCluster : IAsyncDisposable
                 {
                     if (_state.CleanerEnabled) _state.CleanLogs();
                 }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown.
+        }
+    }
+
+    /// <summary>Kafka's isr-expiration task: every half <c>replica.lag.time.max.ms</c>, drop lagging followers from ISRs.</summary>
+    private async Task IsrExpirationLoopAsync()
+    {
+        long lagMs;
+        lock (_state.Sync) lagMs = _state.ReplicaLagTimeMaxMs;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(lagMs / 2, 1)), _state.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_shutdown.Token).ConfigureAwait(false))
+            {
+                lock (_state.Sync) _state.ExpireIsr();
             }
         }
         catch (OperationCanceledException)

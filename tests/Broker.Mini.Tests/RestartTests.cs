@@ -55,7 +55,7 @@ public sealed class RestartTests : IDisposable
             await client.SendAsync(TestClient.Produce("torn", 0, TestClient.Batch(("a", "1"))), 9);
             await client.SendAsync(TestClient.Produce("torn", 0, TestClient.Batch(("b", "2"))), 9);
         }
-        var segment = Directory.GetFiles(Path.Combine(_dir, "torn-0"), "*.log").Single();
+        var segment = Directory.GetFiles(Path.Combine(_dir, "broker-0", "torn-0"), "*.log").Single();
         var length = new FileInfo(segment).Length;
         using (var stream = File.Open(segment, FileMode.Open)) stream.SetLength(length - 5);
         await using (var cluster = await MiniCluster.StartAsync(new MiniClusterOptions { DataDirectory = _dir }))

@@ -17,6 +17,12 @@ internal sealed class BrokerNode(int id, string host, int port)
 
     public string? Rack { get; init; }
 
+    /// <summary>Test hook: while set, this broker's follower replicas copy nothing (they fall behind and leave ISRs).</summary>
+    public bool ReplicationPaused { get; set; }
+
+    /// <summary>The follower catch-up task, while the broker is up.</summary>
+    public ReplicaFetcher? Fetcher { get; set; }
+
     public SocketListener? Listener { get; set; }
 
     /// <summary>Live connections (socket and in-memory), closed when the broker stops.</summary>

@@ -21,6 +21,13 @@ internal sealed partial class ClusterState
                 topic.Config.DeleteRetentionMs);
             foreach (var p in topic.Partitions)
             {
+                // Every replica cleans its own log, as each Kafka broker does; the count reports the leader's.
+                foreach (var replica in p.ReplicaStates.Values)
+                {
+                    if (replica == p.LeaderReplica) continue;
+                    long stable = Math.Min(replica.Producers.FirstUnstableOffset ?? long.MaxValue, p.HighWatermark);
+                    LogCleaner.Clean(replica.Log, replica.Producers, settings, stable, now);
+                }
                 var result = LogCleaner.Clean(p.Log, p.Producers, settings, p.LastStableOffset, now);
                 if (result.SegmentsCleaned == 0) continue;
                 cleaned += result.SegmentsCleaned;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Samsa.Broker.Mini.Storage;
 using Samsa.Protocol.Primitives;
 
 namespace Samsa.Broker.Mini.Cluster;
@@ -30,6 +29,8 @@ internal sealed partial class ClusterState
     {
         public int[] Replicas { get; set; } = [];
         public int LeaderEpoch { get; set; }
+        public int Leader { get; set; } = -1;
+        public int[]? Isr { get; set; }
     }
 
     private string? MetadataPath => Options.DataDirectory is null ? null : Path.Combine(Options.DataDirectory, MetadataFileName);
@@ -49,7 +50,7 @@ internal sealed partial class ClusterState
                 Name = t.Name,
                 Id = t.Id.ToString(),
                 Configs = new(t.Overrides),
-                Partitions = t.Partitions.Select(p => new PartitionRecord { Replicas = p.Replicas, LeaderEpoch = p.LeaderEpoch }).ToList(),
+                Partitions = t.Partitions.Select(p => new PartitionRecord { Replicas = p.Replicas, LeaderEpoch = p.LeaderEpoch, Leader = p.Leader, Isr = p.Isr.ToArray() }).ToList(),
             }).ToList(),
         };
         Directory.CreateDirectory(Options.DataDirectory!);
@@ -78,13 +79,24 @@ internal sealed partial class ClusterState
             foreach (var pr in record.Partitions)
             {
                 int index = topic.Partitions.Count;
-                var log = PartitionLog.Open($"{topic.Name}-{index}", PartitionDirectory(topic.Name, index), NowMs, Logger);
                 var replicas = pr.Replicas.Where(r => r >= 0 && r < Brokers.Length).ToArray();
-                var p = new PartitionState(topic, index, replicas, log) { LeaderEpoch = pr.LeaderEpoch + 1 };
+                var p = new PartitionState(topic, index, replicas, broker => OpenReplica(topic.Name, index, broker)) { LeaderEpoch = pr.LeaderEpoch + 1 };
+                foreach (var r in p.ReplicaStates.Values)
+                {
+                    r.RebuildProducerState();
+                    r.NeedsTruncation = true;
+                }
+                // The saved ISR holds every acknowledged acks=all write; the previous leader has the longest log among it.
+                if (pr.Isr is { Length: > 0 } isr)
+                {
+                    p.Isr.Clear();
+                    p.Isr.AddRange(isr.Where(replicas.Contains));
+                }
                 p.Isr.RemoveAll(r => !Brokers[r].IsAlive);
-                p.Leader = p.Isr.Count > 0 ? p.Isr[0] : -1;
+                p.Leader = p.Isr.Contains(pr.Leader) ? pr.Leader : p.Isr.Count > 0 ? p.Isr[0] : -1;
+                if (p.Leader >= 0) p.ReplicaStates[p.Leader].NeedsTruncation = false;
                 p.Log.AssignEpoch(p.LeaderEpoch);
-                foreach (var batch in log.BatchesFrom(log.LogStartOffset)) p.Producers.Replay(batch);
+                UpdateHighWatermark(p);
                 topic.Partitions.Add(p);
             }
         }

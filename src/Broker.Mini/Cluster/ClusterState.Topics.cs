@@ -60,46 +60,12 @@ internal sealed partial class ClusterState
     {
         Topics.Remove(topic.Name);
         TopicsById.Remove(topic.Id);
-        foreach (var p in topic.Partitions)
+        foreach (var r in topic.Partitions.SelectMany(p => p.ReplicaStates.Values))
         {
-            p.Log.Dispose();
-            p.Log.Delete();
+            r.Log.Dispose();
+            r.Log.Delete();
         }
         Log.TopicDeleted(Logger, topic.Name);
-        SaveMetadata();
-        SignalDataArrived();
-    }
-
-    /// <summary>Marks a broker stopped: it leaves every ISR and its leaderships move to the next live in-sync replica.</summary>
-    public void OnBrokerStopped(int brokerId)
-    {
-        Brokers[brokerId].IsAlive = false;
-        foreach (var p in Topics.Values.SelectMany(t => t.Partitions))
-        {
-            if (p.Leader != brokerId)
-            {
-                p.Isr.Remove(brokerId);
-                continue;
-            }
-            // Like Kafka, the last in-sync replica stays in the ISR when it goes down; the partition goes offline.
-            int next = p.Isr.FirstOrDefault(r => r != brokerId && Brokers[r].IsAlive, -1);
-            if (next >= 0) p.Isr.Remove(brokerId);
-            ChangeLeader(p, next);
-        }
-        SaveMetadata();
-        SignalDataArrived();
-    }
-
-    /// <summary>Marks a broker started: it rejoins the ISR of its partitions (the log is shared) and leads leaderless ones.</summary>
-    public void OnBrokerStarted(int brokerId)
-    {
-        Brokers[brokerId].IsAlive = true;
-        foreach (var p in Topics.Values.SelectMany(t => t.Partitions))
-        {
-            if (!p.Replicas.Contains(brokerId)) continue;
-            if (!p.Isr.Contains(brokerId)) p.Isr.Add(brokerId);
-            if (p.Leader < 0 || !Brokers[p.Leader].IsAlive) ChangeLeader(p, brokerId);
-        }
         SaveMetadata();
         SignalDataArrived();
     }
@@ -111,16 +77,9 @@ internal sealed partial class ClusterState
         foreach (var topic in Topics.Values)
         {
             if (!topic.Config.Delete) continue;
-            foreach (var p in topic.Partitions) p.Log.ApplyRetention(topic.Config.Limits, now, p.HighWatermark);
+            foreach (var p in topic.Partitions)
+                foreach (var r in p.ReplicaStates.Values) r.Log.ApplyRetention(topic.Config.Limits, now, p.HighWatermark);
         }
-    }
-
-    private void ChangeLeader(PartitionState p, int leader)
-    {
-        p.Leader = leader;
-        p.LeaderEpoch++;
-        if (leader >= 0) p.Log.AssignEpoch(p.LeaderEpoch);
-        Log.LeaderChanged(Logger, p.Name, leader, p.LeaderEpoch);
     }
 
     private void AddPartitionStates(TopicState topic, int[][] assignment)
@@ -128,17 +87,21 @@ internal sealed partial class ClusterState
         foreach (var replicas in assignment)
         {
             int index = topic.Partitions.Count;
-            var log = PartitionLog.Open($"{topic.Name}-{index}", PartitionDirectory(topic.Name, index), NowMs, Logger);
-            var p = new PartitionState(topic, index, replicas, log);
+            var p = new PartitionState(topic, index, replicas, broker => OpenReplica(topic.Name, index, broker));
             p.Isr.RemoveAll(r => !Brokers[r].IsAlive);
             p.Leader = p.Isr.Count > 0 ? p.Isr[0] : -1;
-            p.Log.AssignEpoch(0);
+            foreach (var r in p.ReplicaStates.Values) r.Log.AssignEpoch(0);
             topic.Partitions.Add(p);
         }
     }
 
-    private string? PartitionDirectory(string topic, int partition) =>
-        Options.DataDirectory is null ? null : Path.Combine(Options.DataDirectory, $"{topic}-{partition}");
+    /// <summary>Opens (recovering in disk mode) one broker's replica of a partition; each broker has its own directory.</summary>
+    private Replica OpenReplica(string topic, int partition, int brokerId)
+    {
+        string? dir = Options.DataDirectory is null ? null : Path.Combine(Options.DataDirectory, $"broker-{brokerId}", $"{topic}-{partition}");
+        var log = PartitionLog.Open($"{topic}-{partition}@{brokerId}", dir, NowMs, Logger);
+        return new Replica(brokerId, log) { LastCaughtUpMs = NowMs };
+    }
 
     private Uuid NewTopicId()
     {

@@ -122,7 +122,8 @@ internal sealed partial class ClusterState : IDisposable
     public void Dispose()
     {
         foreach (var topic in Topics.Values)
-            foreach (var p in topic.Partitions) p.Log.Dispose();
+            foreach (var p in topic.Partitions)
+                foreach (var r in p.ReplicaStates.Values) r.Log.Dispose();
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -22,29 +22,59 @@ internal sealed class TopicState(string name, Uuid id)
 }
 
 /// <summary>
-/// A partition: replica assignment, leader, leader epoch, ISR, its log and its idempotent producer state.
-/// Replication is logical: all replicas share the one log, so the high watermark equals the log end offset and
-/// every live replica is in sync. Stopping a broker shrinks ISRs and moves leadership with an epoch bump.
+/// A partition: replica assignment, leader, leader epoch, ISR and one <see cref="Replica"/> (own log and producer
+/// state) per assigned broker. The leader's replica serves produce and consume; followers copy its batches
+/// (<c>Cluster/ClusterState.Replication.cs</c>). The high watermark is the minimum log end offset across the ISR.
 /// </summary>
-internal sealed class PartitionState(TopicState topic, int index, int[] replicas, PartitionLog log)
+internal sealed class PartitionState
 {
-    public TopicState Topic { get; } = topic;
+    private Replica _current;
 
-    public int Index { get; } = index;
+    public PartitionState(TopicState topic, int index, int[] replicas, Func<int, Replica> open)
+    {
+        Topic = topic;
+        Index = index;
+        Replicas = replicas;
+        Isr = new List<int>(replicas);
+        Leader = replicas.Length > 0 ? replicas[0] : -1;
+        foreach (int r in replicas) ReplicaStates[r] = open(r);
+        _current = replicas.Length > 0 ? ReplicaStates[replicas[0]] : open(-1);
+    }
 
-    public int[] Replicas { get; set; } = replicas;
+    public TopicState Topic { get; }
 
-    public List<int> Isr { get; } = new(replicas);
+    public int Index { get; }
 
-    public int Leader { get; set; } = replicas.Length > 0 ? replicas[0] : -1;
+    public int[] Replicas { get; }
+
+    public List<int> Isr { get; }
+
+    /// <summary>Each assigned broker's replica, by broker id.</summary>
+    public Dictionary<int, Replica> ReplicaStates { get; } = new();
+
+    public int Leader
+    {
+        get;
+        set
+        {
+            field = value;
+            if (value >= 0 && ReplicaStates.TryGetValue(value, out var r)) _current = r;
+        }
+    }
 
     public int LeaderEpoch { get; set; }
 
-    public PartitionLog Log { get; } = log;
+    /// <summary>The leader's replica (the last leader's while the partition is offline).</summary>
+    public Replica LeaderReplica => _current;
 
-    public ProducerStateTable Producers { get; } = new();
+    /// <summary>The leader's log: what clients read and coordinators load.</summary>
+    public PartitionLog Log => _current.Log;
 
-    public long HighWatermark => Log.LogEndOffset;
+    /// <summary>The leader's producer state.</summary>
+    public ProducerStateTable Producers => _current.Producers;
+
+    /// <summary>The minimum log end offset across the ISR, maintained by the cluster as replicas append.</summary>
+    public long HighWatermark { get; set; }
 
     /// <summary>The first offset of the oldest ongoing transaction, capped at the high watermark (read_committed's limit).</summary>
     public long LastStableOffset => Math.Min(Producers.FirstUnstableOffset ?? long.MaxValue, HighWatermark);

@@ -11,6 +11,7 @@ internal static class BrokerConfigs
     public const string LogRetentionCheckIntervalMs = "log.retention.check.interval.ms";
     public const string LogCleanerEnable = "log.cleaner.enable";
     public const string LogCleanerBackoffMs = "log.cleaner.backoff.ms";
+    public const string ReplicaLagTimeMaxMs = "replica.lag.time.max.ms";
 
     /// <summary>Every broker config, by name: the topic synonyms plus broker-only keys.</summary>
     public static IReadOnlyDictionary<string, ConfigDef> All { get; } = Build();
@@ -30,6 +31,7 @@ internal static class BrokerConfigs
             new(LogRetentionCheckIntervalMs, ConfigType.Long, "300000", "How often retention is enforced.", Min: 1),
             new(LogCleanerEnable, ConfigType.Boolean, "true", "Run the log cleaner for compacted topics."),
             new(LogCleanerBackoffMs, ConfigType.Long, "15000", "How long the cleaner sleeps when no log needs cleaning.", Min: 0),
+            new(ReplicaLagTimeMaxMs, ConfigType.Long, "30000", "How long a follower may lag its leader before it leaves the ISR.", Min: 1),
             new("offsets.topic.replication.factor", ConfigType.Short, "3", "Replication factor of __consumer_offsets.", Min: 1),
             new("offsets.topic.num.partitions", ConfigType.Int, "50", "Partitions of __consumer_offsets.", Min: 1),
             new("log.retention.hours", ConfigType.Int, "168", "Hours to keep a segment (log.retention.ms wins when set)."),

@@ -15,6 +15,7 @@ internal static class TopicConfigs
     public const string RetentionMs = "retention.ms";
     public const string SegmentBytes = "segment.bytes";
     public const string SegmentMs = "segment.ms";
+    public const string UncleanLeaderElectionEnable = "unclean.leader.election.enable";
 
     private const string LongMax = "9223372036854775807";
 

@@ -12,10 +12,7 @@ internal sealed partial class GroupCoordinator
         var partition = PartitionOf(groupId);
         long now = NowMs;
         byte[] batch = OffsetStore.Batch(list, now);
-        RecordBatchHeader.SetBaseOffset(batch, partition.Log.LogEndOffset);
-        RecordBatchHeader.SetPartitionLeaderEpoch(batch, partition.LeaderEpoch);
-        var header = RecordBatchHeader.Read(batch);
-        partition.Log.Append(batch, header, partition.Topic.Config.Limits, now);
+        _cluster.AppendAsLeader(partition, batch, now);
         _cluster.SignalDataArrived();
     }
 

@@ -69,11 +69,7 @@ internal sealed partial class GroupCoordinator
         using var builder = new RecordBatchBuilder(1024) { ProducerId = producerId, ProducerEpoch = epoch, BaseSequence = -1, IsTransactional = true };
         foreach (var (key, value) in records) builder.Append(now, key, value);
         byte[] batch = builder.Build().ToArray();
-        RecordBatchHeader.SetBaseOffset(batch, partition.Log.LogEndOffset);
-        RecordBatchHeader.SetPartitionLeaderEpoch(batch, partition.LeaderEpoch);
-        var header = RecordBatchHeader.Read(batch);
-        partition.Log.Append(batch, header, partition.Topic.Config.Limits, now);
-        partition.Producers.Update(header, now);
+        _cluster.AppendAsLeader(partition, batch, now);
         _cluster.SignalDataArrived();
     }
 }

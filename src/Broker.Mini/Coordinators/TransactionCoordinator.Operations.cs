@@ -151,12 +151,7 @@ internal sealed partial class TransactionCoordinator
             };
             builder.AppendEndTransactionMarker(now, commit ? ControlRecordType.Commit : ControlRecordType.Abort, coordinatorEpoch);
             byte[] batch = builder.Build().ToArray();
-            long offset = partition.Log.LogEndOffset;
-            RecordBatchHeader.SetBaseOffset(batch, offset);
-            RecordBatchHeader.SetPartitionLeaderEpoch(batch, partition.LeaderEpoch);
-            var header = RecordBatchHeader.Read(batch);
-            partition.Log.Append(batch, header, partition.Topic.Config.Limits, now);
-            partition.Producers.CompleteTransaction(txn.ProducerId, txn.ProducerEpoch, offset, commit, coordinatorEpoch, now);
+            _cluster.AppendAsLeader(partition, batch, now);
             if (topic == GroupCoordinator.OffsetsTopicName) _cluster.GroupCoordinator.CompleteTransaction(txn.ProducerId, index, commit);
         }
         txn.TimeoutTimer?.Dispose();

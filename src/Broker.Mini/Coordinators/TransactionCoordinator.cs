@@ -90,10 +90,7 @@ internal sealed partial class TransactionCoordinator
         var partition = PartitionOf(txn.TransactionalId);
         long now = NowMs;
         byte[] batch = OffsetStore.Batch([(TransactionStore.Key(txn.TransactionalId), TransactionStore.Value(txn))], now);
-        RecordBatchHeader.SetBaseOffset(batch, partition.Log.LogEndOffset);
-        RecordBatchHeader.SetPartitionLeaderEpoch(batch, partition.LeaderEpoch);
-        var header = RecordBatchHeader.Read(batch);
-        partition.Log.Append(batch, header, partition.Topic.Config.Limits, now);
+        _cluster.AppendAsLeader(partition, batch, now);
         _cluster.SignalDataArrived();
     }
 

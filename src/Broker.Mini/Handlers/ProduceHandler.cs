@@ -8,8 +8,8 @@ namespace Samsa.Broker.Mini.Handlers;
 /// Produce (0), v3+: validates each partition's single v2 batch (framing, CRC, size, keys on compacted topics,
 /// timestamps, idempotent sequences; transactional batches only for partitions in the producer's ongoing
 /// transaction, else INVALID_TXN_STATE), assigns offsets and the leader epoch, stamps LogAppendTime, recompresses to
-/// the topic's <c>compression.type</c>, and appends. acks=0 gets no response; acks=all checks <c>min.insync.replicas</c>
-/// (with logical replication the ISR has the data as soon as the leader does).
+/// the topic's <c>compression.type</c>, and appends to the leader's replica. acks=0 gets no response; acks=1 answers at
+/// the leader append; acks=all checks <c>min.insync.replicas</c> first and answers once the high watermark passes the batch.
 /// </summary>
 internal sealed partial class ProduceHandler : RequestHandler<ProduceRequest>
 {
@@ -17,11 +17,15 @@ internal sealed partial class ProduceHandler : RequestHandler<ProduceRequest>
 
     public override short MinVersion => 3;
 
-    protected override IKafkaApiMessage? Handle(RequestContext context, ProduceRequest request)
+    /// <summary>An appended acks=all batch waiting for the high watermark to pass it.</summary>
+    private sealed record Pending(PartitionState Partition, int Leader, int LeaderEpoch, long RequiredOffset, ProduceResponse.PartitionProduceResponse Result);
+
+    protected override async ValueTask<IKafkaApiMessage?> HandleAsync(RequestContext context, ProduceRequest request, CancellationToken cancellationToken)
     {
         var cluster = context.Cluster;
         var response = new ProduceResponse();
         bool badAcks = request.Acks is not (-1 or 0 or 1);
+        var pending = new List<Pending>();
         lock (cluster.Sync)
         {
             bool appended = false;
@@ -33,17 +37,70 @@ internal sealed partial class ProduceHandler : RequestHandler<ProduceRequest>
                 {
                     var result = badAcks
                         ? new ProduceResponse.PartitionProduceResponse { Index = data.Index, ErrorCode = (short)ErrorCode.InvalidRequiredAcks, BaseOffset = -1 }
-                        : Append(context, topic.Name, data, request.Acks, ref appended);
+                        : Append(context, topic.Name, data, request.Acks, pending, ref appended);
                     topicResponse.PartitionResponses.Add(result);
                 }
             }
             if (appended) cluster.SignalDataArrived();
         }
-        return request.Acks == 0 ? null : response;
+        if (request.Acks == 0) return null;
+        if (pending.Count > 0) await AwaitReplicationAsync(cluster, pending, request.TimeoutMs, cancellationToken).ConfigureAwait(false);
+        return response;
+    }
+
+    /// <summary>
+    /// Kafka's DelayedProduce: each acks=all partition completes when the high watermark passes its batch (then
+    /// NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below <c>min.insync.replicas</c>), with NOT_LEADER_OR_FOLLOWER
+    /// when leadership moved, or REQUEST_TIMED_OUT after the request's timeout. Woken by replication, never by polling.
+    /// </summary>
+    private static async Task AwaitReplicationAsync(ClusterState cluster, List<Pending> pending, int timeoutMs, CancellationToken cancellationToken)
+    {
+        var time = cluster.Time;
+        var deadline = time.GetUtcNow().AddMilliseconds(Math.Max(timeoutMs, 0));
+        while (true)
+        {
+            Task wake;
+            lock (cluster.Sync)
+            {
+                pending.RemoveAll(Completed);
+                if (pending.Count == 0) return;
+                wake = cluster.DataArrived;
+            }
+            var remaining = deadline - time.GetUtcNow();
+            if (remaining <= TimeSpan.Zero) break;
+            await Task.WhenAny(wake, Task.Delay(remaining, time, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        lock (cluster.Sync)
+        {
+            pending.RemoveAll(Completed);
+            foreach (var p in pending)
+            {
+                p.Result.ErrorMessage = $"Replication of {p.Partition.Name} did not reach offset {p.RequiredOffset} within the request timeout.";
+                Fail(p.Result, ErrorCode.RequestTimedOut);
+            }
+        }
+    }
+
+    private static bool Completed(Pending p)
+    {
+        var partition = p.Partition;
+        if (partition.Leader != p.Leader || partition.LeaderEpoch != p.LeaderEpoch)
+        {
+            Fail(p.Result, ErrorCode.NotLeaderOrFollower);
+            return true;
+        }
+        if (partition.HighWatermark < p.RequiredOffset) return false;
+        if (partition.Isr.Count < partition.Topic.Config.MinInsyncReplicas)
+        {
+            p.Result.ErrorMessage = $"The ISR [{string.Join(", ", partition.Isr)}] of {partition.Name} shrank below min.insync.replicas={partition.Topic.Config.MinInsyncReplicas} after the append.";
+            Fail(p.Result, ErrorCode.NotEnoughReplicasAfterAppend);
+        }
+        return true;
     }
 
     private static ProduceResponse.PartitionProduceResponse Append(
-        RequestContext context, string topicName, ProduceRequest.PartitionProduceData data, short acks, ref bool appended)
+        RequestContext context, string topicName, ProduceRequest.PartitionProduceData data, short acks, List<Pending> pending, ref bool appended)
     {
         var cluster = context.Cluster;
         var result = new ProduceResponse.PartitionProduceResponse { Index = data.Index, BaseOffset = -1 };
@@ -71,6 +128,8 @@ internal sealed partial class ProduceHandler : RequestHandler<ProduceRequest>
         {
             result.BaseOffset = sequence.DuplicateBaseOffset;
             result.LogAppendTimeMs = config.TimestampType == TimestampType.LogAppendTime ? sequence.DuplicateTimestamp : -1;
+            if (acks == -1)
+                pending.Add(new Pending(partition, partition.Leader, partition.LeaderEpoch, sequence.DuplicateBaseOffset + header.LastOffsetDelta + 1, result));
             return result;
         }
         if (header.IsTransactional)
@@ -85,17 +144,14 @@ internal sealed partial class ProduceHandler : RequestHandler<ProduceRequest>
         }
 
         byte[] batch = validation.Stored;
-        RecordBatchHeader.SetBaseOffset(batch, partition.Log.LogEndOffset);
-        RecordBatchHeader.SetPartitionLeaderEpoch(batch, partition.LeaderEpoch);
         if (config.TimestampType == TimestampType.LogAppendTime) RecordBatchHeader.SetMaxTimestamp(batch, TimestampType.LogAppendTime, now);
-        header = RecordBatchHeader.Read(batch);
-        partition.Log.Append(batch, header, config.Limits, now);
-        partition.Producers.Update(header, now);
+        header = cluster.AppendAsLeader(partition, batch, now);
         appended = true;
 
         result.BaseOffset = header.BaseOffset;
         result.LogAppendTimeMs = config.TimestampType == TimestampType.LogAppendTime ? now : -1;
         result.LogStartOffset = partition.Log.LogStartOffset;
+        if (acks == -1) pending.Add(new Pending(partition, partition.Leader, partition.LeaderEpoch, header.LastOffset + 1, result));
         return result;
     }
 

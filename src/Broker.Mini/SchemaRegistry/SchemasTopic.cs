@@ -42,10 +42,7 @@ internal sealed class SchemasTopic(MiniCluster cluster)
                 foreach (var (key, value) in records) builder.Append(now, key, value);
                 batch = builder.Build().ToArray();
             }
-            RecordBatchHeader.SetBaseOffset(batch, partition.Log.LogEndOffset);
-            RecordBatchHeader.SetPartitionLeaderEpoch(batch, partition.LeaderEpoch);
-            var header = RecordBatchHeader.Read(batch);
-            partition.Log.Append(batch, header, partition.Topic.Config.Limits, now);
+            state.AppendAsLeader(partition, batch, now);
             state.SignalDataArrived();
         }
     }

@@ -66,8 +66,8 @@ public sealed class CrashRecoveryTests : IDisposable
             await broker.KillAsync();
             int ackedAtKill = acked.Count;
             await broker.DisposeAsync();
-            TearTail(Path.Combine(_dir, $"{topic}-0"));
-            TearTail(Path.Combine(_dir, $"{topic}-1"), zeros: true);
+            TearTail(Path.Combine(_dir, "broker-0", $"{topic}-0"));
+            TearTail(Path.Combine(_dir, "broker-0", $"{topic}-1"), zeros: true);
 
             broker = await StandaloneBroker.StartAsync(port, _dir);
             // The log lines arrive on stderr asynchronously; both torn tails must be reported.

@@ -64,7 +64,14 @@ public sealed class FailoverTests
         await WaitUntil(() => acked.Count >= mark + 1000, "1000 acknowledgements with the leader down");
 
         await cluster.StartBrokerAsync(oldLeader);
+        // The restarted replica truncates to the new leader's log, catches up, and only then rejoins the ISR.
         var after = await DescribeAsync(cluster, oldLeader, topic);
+        var rejoinDeadline = DateTime.UtcNow + Guard;
+        while (!after[0].IsrNodes.Contains(oldLeader) && DateTime.UtcNow < rejoinDeadline)
+        {
+            await Task.Delay(20);
+            after = await DescribeAsync(cluster, oldLeader, topic);
+        }
         Assert.Equal(during[0].LeaderId, after[0].LeaderId);
         Assert.Equal(during[0].LeaderEpoch, after[0].LeaderEpoch);
         Assert.Contains(oldLeader, after[0].IsrNodes);
