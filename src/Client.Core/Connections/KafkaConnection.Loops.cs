@@ -204,7 +204,8 @@ public sealed partial class KafkaConnection
         try
         {
             ReadOnlySpan<byte> span;
-            if (frame.IsSingleSegment) span = frame.FirstSpan;
+            if (pending.CopyFrame(frame) is { } owned) span = owned.AsSpan(0, (int)frame.Length);
+            else if (frame.IsSingleSegment) span = frame.FirstSpan;
             else
             {
                 rented = ArrayPool<byte>.Shared.Rent((int)frame.Length);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Threading.Tasks.Sources;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
@@ -48,6 +49,12 @@ internal abstract class PendingRequest
     /// caller at <see cref="Publish"/>, so the connection records the throttle first. A malformed frame fails at once.
     /// </summary>
     public abstract int Complete(ReadOnlySpan<byte> frame, int bodyOffset);
+
+    /// <summary>
+    /// Copies the response frame into a buffer that this request keeps beyond the read loop (leased responses) and
+    /// returns it, or returns null when the frame is parsed in place. The frame's first byte is at index 0.
+    /// </summary>
+    public virtual byte[]? CopyFrame(in ReadOnlySequence<byte> frame) => null;
 
     /// <summary>Hands the result parsed by <see cref="Complete"/> to the caller.</summary>
     public virtual void Publish() { }

@@ -57,31 +57,57 @@ internal sealed class ResponsePending<TResponse> : PendingRequest<TResponse> whe
 internal sealed class LeasePending<TResponse> : PendingRequest<ResponseLease<TResponse>> where TResponse : IKafkaResponse, new()
 {
     private ResponseLease<TResponse>? _parsed;
+    private FramePool? _pool;
+    private byte[]? _frame; // the copy made by CopyFrame, until a lease owns it
 
-    public static LeasePending<TResponse> Rent(IKafkaApiMessage request, short version, long timeoutMs, CancellationToken ct)
+    public static LeasePending<TResponse> Rent(IKafkaApiMessage request, short version, long timeoutMs, CancellationToken ct, FramePool? pool = null)
     {
         var pending = PendingPool<LeasePending<TResponse>>.Rent();
+        pending._pool = pool;
         pending.Open(request, version, timeoutMs, ct);
         return pending;
+    }
+
+    public override byte[]? CopyFrame(in ReadOnlySequence<byte> frame)
+    {
+        if (_pool is null) return null;
+        var buffer = _pool.Rent(checked((int)frame.Length));
+        frame.CopyTo(buffer);
+        ReturnFrame(Interlocked.Exchange(ref _frame, buffer));
+        return buffer;
     }
 
     public override int Complete(ReadOnlySpan<byte> frame, int bodyOffset)
     {
         int length = frame.Length - bodyOffset;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
-        frame[bodyOffset..].CopyTo(buffer);
+        // The read loop may already have copied the whole frame (CopyFrame): then parse it where it is.
+        byte[]? copied = Interlocked.Exchange(ref _frame, null);
+        byte[] buffer;
+        int start;
+        if (copied is not null)
+        {
+            buffer = copied;
+            start = bodyOffset;
+        }
+        else
+        {
+            buffer = ArrayPool<byte>.Shared.Rent(length);
+            frame[bodyOffset..].CopyTo(buffer);
+            start = 0;
+        }
         TResponse response;
         try
         {
-            response = ResponseParser.Parse<TResponse>(new ReadOnlyMemory<byte>(buffer, 0, length), ApiKey, Version);
+            response = ResponseParser.Parse<TResponse>(new ReadOnlyMemory<byte>(buffer, start, length), ApiKey, Version);
         }
         catch (KafkaProtocolException e)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (copied is not null) ReturnFrame(copied);
+            else ArrayPool<byte>.Shared.Return(buffer);
             TryFail(e);
             return 0;
         }
-        _parsed = new ResponseLease<TResponse>(response, buffer);
+        _parsed = new ResponseLease<TResponse>(response, buffer, copied is not null ? _pool : null);
         return ThrottleAccessor<TResponse>.Get(response);
     }
 
@@ -93,8 +119,15 @@ internal sealed class LeasePending<TResponse> : PendingRequest<ResponseLease<TRe
     protected override void Reset()
     {
         Interlocked.Exchange(ref _parsed, null)?.Dispose();
+        ReturnFrame(Interlocked.Exchange(ref _frame, null));
+        _pool = null;
         ResetCore();
         PendingPool<LeasePending<TResponse>>.Return(this);
+    }
+
+    private void ReturnFrame(byte[]? frame)
+    {
+        if (frame is not null) _pool?.Return(frame);
     }
 }
 
