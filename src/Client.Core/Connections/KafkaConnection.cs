@@ -129,7 +129,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<ResponseLease<TResponse>>(cancellationToken);
-        var pending = LeasePending<TResponse>.Rent(request, version, TimeoutMs(timeout), cancellationToken, _leaseFrames);
+        var pending = LeasePending<TResponse>.Rent(request, version, TimeoutMs(timeout), cancellationToken);
         Enqueue(pending);
         return pending.Task;
     }

@@ -58,29 +58,28 @@ internal sealed class LeasePending<TResponse> : PendingRequest<ResponseLease<TRe
 {
     private ResponseLease<TResponse>? _parsed;
     private FramePool? _pool;
-    private byte[]? _frame; // the copy made by CopyFrame, until a lease owns it
+    private byte[]? _frame; // from AdoptFrame, until a lease owns it
 
-    public static LeasePending<TResponse> Rent(IKafkaApiMessage request, short version, long timeoutMs, CancellationToken ct, FramePool? pool = null)
+    public static LeasePending<TResponse> Rent(IKafkaApiMessage request, short version, long timeoutMs, CancellationToken ct)
     {
         var pending = PendingPool<LeasePending<TResponse>>.Rent();
-        pending._pool = pool;
         pending.Open(request, version, timeoutMs, ct);
         return pending;
     }
 
-    public override byte[]? CopyFrame(in ReadOnlySequence<byte> frame)
+    public override bool OwnsFrame => true;
+
+    public override void AdoptFrame(byte[] frame, FramePool pool)
     {
-        if (_pool is null) return null;
-        var buffer = _pool.Rent(checked((int)frame.Length));
-        frame.CopyTo(buffer);
-        ReturnFrame(Interlocked.Exchange(ref _frame, buffer));
-        return buffer;
+        ReturnFrame();
+        _pool = pool;
+        _frame = frame;
     }
 
     public override int Complete(ReadOnlySpan<byte> frame, int bodyOffset)
     {
         int length = frame.Length - bodyOffset;
-        // The read loop may already have copied the whole frame (CopyFrame): then parse it where it is.
+        // The connection normally hands over its own copy of the whole frame (AdoptFrame): parse it where it is.
         byte[]? copied = Interlocked.Exchange(ref _frame, null);
         byte[] buffer;
         int start;
@@ -102,7 +101,7 @@ internal sealed class LeasePending<TResponse> : PendingRequest<ResponseLease<TRe
         }
         catch (KafkaProtocolException e)
         {
-            if (copied is not null) ReturnFrame(copied);
+            if (copied is not null) _pool!.Return(copied);
             else ArrayPool<byte>.Shared.Return(buffer);
             TryFail(e);
             return 0;
@@ -119,15 +118,15 @@ internal sealed class LeasePending<TResponse> : PendingRequest<ResponseLease<TRe
     protected override void Reset()
     {
         Interlocked.Exchange(ref _parsed, null)?.Dispose();
-        ReturnFrame(Interlocked.Exchange(ref _frame, null));
+        ReturnFrame();
         _pool = null;
         ResetCore();
         PendingPool<LeasePending<TResponse>>.Return(this);
     }
 
-    private void ReturnFrame(byte[]? frame)
+    private void ReturnFrame()
     {
-        if (frame is not null) _pool?.Return(frame);
+        if (Interlocked.Exchange(ref _frame, null) is { } frame) _pool!.Return(frame);
     }
 }
 
