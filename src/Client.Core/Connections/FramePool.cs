@@ -7,8 +7,9 @@ namespace Samsa.Client.Connections;
 /// <see cref="ArrayPool{T}.Shared"/>; larger ones (a fetch response is up to <c>fetch.max.bytes</c>, 50 MiB by default)
 /// are kept here, because the shared pool does not hold on to arrays that large, so every fetch would allocate a
 /// fresh large-object-heap array and fault its pages in. One pool per connection; it keeps at most
-/// <see cref="MaxRetained"/> arrays (the ones a consumer has in use at once: the response being read plus those still
-/// queued for the application), preferring the largest, and lets the rest go to the garbage collector.
+/// <see cref="MaxRetained"/> arrays, preferring the largest, and lets the rest go to the garbage collector. It only ever
+/// keeps arrays that were in use at the same time (the response being read plus those queued for the application, which
+/// <c>fetch.buffer.max.bytes</c> bounds), so it holds no more than the consumer's peak.
 /// Thread-safe: frames are rented by the read loop and returned by whoever disposes the lease.
 /// </summary>
 internal sealed class FramePool
@@ -23,7 +24,7 @@ internal sealed class FramePool
     public const int Granularity = 1024 * 1024;
 
     /// <summary>Most large arrays kept for reuse.</summary>
-    public const int MaxRetained = 4;
+    public const int MaxRetained = 8;
 
     private readonly byte[]?[] _retained = new byte[MaxRetained][];
 
