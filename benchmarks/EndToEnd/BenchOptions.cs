@@ -18,6 +18,8 @@ internal sealed record BenchOptions
     public string Topic { get; init; } = "bench";
     public int LingerMs { get; init; } = 5;
     public int RatePerSecond { get; init; } = 10_000;
+    /// <summary>Latency scenario: records sent in the first this-many seconds are not counted (producer start-up, warm-up).</summary>
+    public double WarmupSeconds { get; init; } = 2;
 
     public static BenchOptions Parse(IReadOnlyList<string> args, out string? childClient)
     {
@@ -43,6 +45,7 @@ internal sealed record BenchOptions
                 "--topic" => o with { Topic = Value() },
                 "--linger-ms" => o with { LingerMs = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--rate" => o with { RatePerSecond = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--warmup-seconds" => o with { WarmupSeconds = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {name}"),
             };
         }
@@ -56,6 +59,6 @@ internal sealed record BenchOptions
         "child", client, Scenario, "--size", Size.ToString(CultureInfo.InvariantCulture),
         "--messages", Messages.ToString(CultureInfo.InvariantCulture), "--partitions", Partitions.ToString(CultureInfo.InvariantCulture),
         "--acks", Acks, "--bootstrap", bootstrap, "--topic", Topic, "--linger-ms", LingerMs.ToString(CultureInfo.InvariantCulture),
-        "--rate", RatePerSecond.ToString(CultureInfo.InvariantCulture),
+        "--rate", RatePerSecond.ToString(CultureInfo.InvariantCulture), "--warmup-seconds", WarmupSeconds.ToString(CultureInfo.InvariantCulture),
     ];
 }

@@ -78,6 +78,8 @@ public sealed partial class KafkaConsumer<TKey, TValue>
         }
     }
 
+    // The raw path's per-record loop: optimized at once rather than after many calls in unoptimized tiers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int DrainRaw(IRawRecordHandler handler, int max)
     {
         int count = 0;
@@ -160,6 +162,7 @@ public sealed partial class KafkaConsumer<TKey, TValue>
     }
 
     /// <summary>The next record to hand out, moving through queued fetches; false when nothing is buffered.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryNext(out RawRecord record)
     {
         while (true)

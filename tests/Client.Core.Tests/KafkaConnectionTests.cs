@@ -181,4 +181,21 @@ public class KafkaConnectionTests
         lease.Dispose();
         lease.Dispose(); // idempotent
     }
+
+    [Fact]
+    public async Task SendLeasedAsync_LargeFrames_ReuseOnePooledBuffer()
+    {
+        var server = new ScriptedServer();
+        await using var connection = await ConnectAsync(server);
+        for (int round = 0; round < 3; round++)
+        {
+            var payload = new byte[3 * 1024 * 1024 + round];
+            new Random(round).NextBytes(payload);
+            using var lease = await connection.SendLeasedAsync(new SaslAuthenticateRequest { AuthBytes = payload }, 2).AsTask().WaitAsync(HangGuard);
+            Assert.Equal(payload, lease.Response.AuthBytes);
+        }
+        // Each lease was disposed before the next request: one large buffer served all three frames.
+        Assert.Equal(1, connection.LeaseFrames.Allocations);
+        Assert.Equal(1, connection.LeaseFrames.RetainedCount);
+    }
 }

@@ -75,27 +75,20 @@ internal static class ConfluentRun
         consumer.Assign(Enumerable.Range(0, o.Partitions).Select(p => new Confluent.Kafka.TopicPartitionOffset(o.Topic, p, Offset.End)));
         var producerConfig = new ProducerConfig { BootstrapServers = o.Bootstrap, Acks = Acks.All, EnableIdempotence = true, LingerMs = o.LingerMs };
         using var producer = new ProducerBuilder<Null, byte[]>(producerConfig).Build();
-        var latencies = new double[o.Messages];
-        long received = 0;
+        var probe = new LatencyProbe(o);
         var consumeTask = Task.Run(() =>
         {
-            while (received < o.Messages)
+            while (probe.Received < o.Messages)
             {
                 var r = consumer.Consume(TimeSpan.FromSeconds(30)) ?? throw new TimeoutException("no record for 30 s");
-                long sent = BinaryPrimitives.ReadInt64LittleEndian(r.Message.Value);
-                latencies[received++] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                probe.Record(r.Message.Value);
             }
         });
         await Task.Delay(2000); // let the consumer's assignment settle at the end offset
         m.Start();
-        await Pacer.RunAsync(o.Messages, o.RatePerSecond, () =>
-        {
-            var value = new byte[Math.Max(o.Size, 8)];
-            BinaryPrimitives.WriteInt64LittleEndian(value, Stopwatch.GetTimestamp());
-            producer.Produce(o.Topic, new Message<Null, byte[]> { Value = value });
-        });
+        await Pacer.RunAsync(o.Messages, o.RatePerSecond, i => producer.Produce(o.Topic, new Message<Null, byte[]> { Value = LatencyProbe.Stamp(o.Size, i) }));
         producer.Flush(Timeout.InfiniteTimeSpan);
         await consumeTask;
-        return m.Stop(o, "confluent", o.Messages, 0, Percentiles.Of(latencies));
+        return m.Stop(o, "confluent", o.Messages, 0, probe.Percentiles());
     }
 }

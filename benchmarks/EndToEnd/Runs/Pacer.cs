@@ -5,7 +5,7 @@ namespace Samsa.Benchmarks.EndToEnd.Runs;
 /// <summary>Calls an action at a fixed rate (open loop), catching up after scheduling hiccups.</summary>
 internal static class Pacer
 {
-    public static async Task RunAsync(long count, int perSecond, Action send)
+    public static async Task RunAsync(long count, int perSecond, Action<long> send)
     {
         long start = Stopwatch.GetTimestamp();
         double ticksPerMessage = Stopwatch.Frequency / (double)perSecond;
@@ -14,7 +14,7 @@ internal static class Pacer
             long due = start + (long)(i * ticksPerMessage);
             long wait = due - Stopwatch.GetTimestamp();
             if (wait > Stopwatch.Frequency / 1000) await Task.Delay(TimeSpan.FromTicks(wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
-            send();
+            send(i);
         }
     }
 }

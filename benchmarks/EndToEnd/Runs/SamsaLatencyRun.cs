@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Diagnostics;
 using Confluent.Kafka;
 using Samsa.Consumer;
 
@@ -19,7 +17,7 @@ internal static class SamsaLatencyRun
         consumer.Assign(Enumerable.Range(0, o.Partitions).Select(p => new Samsa.TopicPartitionOffset(o.Topic, p, Samsa.Offsets.End)));
         var producerConfig = new ProducerConfig { BootstrapServers = o.Bootstrap, Acks = Acks.All, EnableIdempotence = true, LingerMs = o.LingerMs };
         using var producer = new ProducerBuilder<Null, byte[]>(producerConfig).Build();
-        var recorder = new LatencyRecorder(o.Messages);
+        var recorder = new LatencyRecorder(new LatencyProbe(o));
         var consumeTask = Task.Run(async () =>
         {
             while (recorder.Received < o.Messages)
@@ -30,26 +28,18 @@ internal static class SamsaLatencyRun
         });
         await Task.Delay(2000); // let the consumer's positions settle at the end offset
         m.Start();
-        await Pacer.RunAsync(o.Messages, o.RatePerSecond, () =>
-        {
-            var value = new byte[Math.Max(o.Size, 8)];
-            BinaryPrimitives.WriteInt64LittleEndian(value, Stopwatch.GetTimestamp());
-            producer.Produce(o.Topic, new Message<Null, byte[]> { Value = value });
-        });
+        await Pacer.RunAsync(o.Messages, o.RatePerSecond, i => producer.Produce(o.Topic, new Message<Null, byte[]> { Value = LatencyProbe.Stamp(o.Size, i) }));
         producer.Flush(Timeout.InfiniteTimeSpan);
         await consumeTask;
-        return m.Stop(o, "samsa", o.Messages, 0, Percentiles.Of(recorder.Latencies));
+        return m.Stop(o, "samsa", o.Messages, 0, recorder.Probe.Percentiles());
     }
 
-    private sealed class LatencyRecorder(long count) : IRawRecordHandler
+    private sealed class LatencyRecorder(LatencyProbe probe) : IRawRecordHandler
     {
-        public readonly double[] Latencies = new double[count];
-        public long Received;
+        public LatencyProbe Probe { get; } = probe;
 
-        public void OnRecord(in RawRecord record)
-        {
-            long sent = BinaryPrimitives.ReadInt64LittleEndian(record.Value);
-            if (Received < Latencies.Length) Latencies[Received++] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
-        }
+        public long Received => Probe.Received;
+
+        public void OnRecord(in RawRecord record) => Probe.Record(record.Value);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Samsa.Protocol.Records;
 
 namespace Samsa.Consumer.Internal;
@@ -53,6 +54,7 @@ internal sealed class RecordCursor : IDisposable
     }
 
     /// <summary>The next record at or after the position, or false at the end of the fetched data.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryNext(out RecordView record)
     {
         while (true)

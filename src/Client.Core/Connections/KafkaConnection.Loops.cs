@@ -171,7 +171,12 @@ public sealed partial class KafkaConnection
                 var buffer = result.Buffer;
                 try
                 {
-                    while (FrameReader.TryReadFrame(ref buffer, out var frame, _maxFrameSize)) HandleFrame(frame);
+                    while (true)
+                    {
+                        if (_streamed is not null && !ContinueStreamedFrame(ref buffer)) break;
+                        if (FrameReader.TryReadFrame(ref buffer, out var frame, _maxFrameSize)) HandleFrame(frame);
+                        else if (!TryStartStreamedFrame(ref buffer)) break;
+                    }
                 }
                 finally
                 {
@@ -188,23 +193,27 @@ public sealed partial class KafkaConnection
         {
             Fail(e as KafkaException ?? new KafkaConnectionException($"Reading from {_endpoint} failed: {e.Message}", _endpoint, e));
         }
+        finally
+        {
+            AbandonStreamedFrame();
+        }
     }
 
     private void HandleFrame(in ReadOnlySequence<byte> frame)
     {
-        PendingRequest pending;
-        lock (_inFlight)
-        {
-            if (_inFlight.Count == 0)
-                throw new KafkaConnectionException($"{_endpoint} sent a response with no request in flight.", _endpoint);
-            pending = _inFlight.Dequeue();
-        }
-        _slots.Release();
+        var pending = DequeueInFlight();
         byte[]? rented = null;
         try
         {
             ReadOnlySpan<byte> span;
-            if (frame.IsSingleSegment) span = frame.FirstSpan;
+            if (pending.OwnsFrame)
+            {
+                var owned = _leaseFrames.Rent((int)frame.Length);
+                frame.CopyTo(owned);
+                pending.AdoptFrame(owned, _leaseFrames);
+                span = owned.AsSpan(0, (int)frame.Length);
+            }
+            else if (frame.IsSingleSegment) span = frame.FirstSpan;
             else
             {
                 rented = ArrayPool<byte>.Shared.Rent((int)frame.Length);
@@ -218,6 +227,20 @@ public sealed partial class KafkaConnection
             pending.Release();
             if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>Takes the oldest request in flight, which the next response answers (responses come in order).</summary>
+    private PendingRequest DequeueInFlight()
+    {
+        PendingRequest pending;
+        lock (_inFlight)
+        {
+            if (_inFlight.Count == 0)
+                throw new KafkaConnectionException($"{_endpoint} sent a response with no request in flight.", _endpoint);
+            pending = _inFlight.Dequeue();
+        }
+        _slots.Release();
+        return pending;
     }
 
     private void HandleResponse(PendingRequest pending, ReadOnlySpan<byte> frame)

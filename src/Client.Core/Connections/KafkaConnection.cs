@@ -28,6 +28,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
     private readonly int _maxFrameSize;
     private readonly Channel<PendingRequest> _queue;
     private readonly Queue<PendingRequest> _inFlight = new();
+    private readonly FramePool _leaseFrames = new(); // reused buffers for leased (Fetch) response frames
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stop = new();
     private readonly ITimer _timeoutTimer;
@@ -63,6 +64,9 @@ public sealed partial class KafkaConnection : IAsyncDisposable
         _timeoutTimer = _time.CreateTimer(static s => ((KafkaConnection)s!).CheckTimeouts(), this,
             TimeSpan.FromMilliseconds(tick), TimeSpan.FromMilliseconds(tick));
     }
+
+    /// <summary>The buffers leased response frames are read into (for tests).</summary>
+    internal FramePool LeaseFrames => _leaseFrames;
 
     /// <summary>A process-unique id for logs.</summary>
     public long Id { get; }

@@ -49,6 +49,19 @@ internal abstract class PendingRequest
     /// </summary>
     public abstract int Complete(ReadOnlySpan<byte> frame, int bodyOffset);
 
+    /// <summary>
+    /// True when the response must outlive the read loop (leased responses): the connection then copies the frame into a
+    /// buffer from its frame pool and hands it over with <see cref="AdoptFrame"/> before <see cref="Complete"/>.
+    /// </summary>
+    public virtual bool OwnsFrame => false;
+
+    /// <summary>
+    /// Takes ownership of <paramref name="frame"/> (the whole response frame from index 0, rented from
+    /// <paramref name="pool"/>), which the next <see cref="Complete"/> call is read from; the request returns it to the
+    /// pool when it no longer needs it.
+    /// </summary>
+    public virtual void AdoptFrame(byte[] frame, FramePool pool) => pool.Return(frame);
+
     /// <summary>Hands the result parsed by <see cref="Complete"/> to the caller.</summary>
     public virtual void Publish() { }
 

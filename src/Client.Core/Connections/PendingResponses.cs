@@ -57,6 +57,8 @@ internal sealed class ResponsePending<TResponse> : PendingRequest<TResponse> whe
 internal sealed class LeasePending<TResponse> : PendingRequest<ResponseLease<TResponse>> where TResponse : IKafkaResponse, new()
 {
     private ResponseLease<TResponse>? _parsed;
+    private FramePool? _pool;
+    private byte[]? _frame; // from AdoptFrame, until a lease owns it
 
     public static LeasePending<TResponse> Rent(IKafkaApiMessage request, short version, long timeoutMs, CancellationToken ct)
     {
@@ -65,23 +67,46 @@ internal sealed class LeasePending<TResponse> : PendingRequest<ResponseLease<TRe
         return pending;
     }
 
+    public override bool OwnsFrame => true;
+
+    public override void AdoptFrame(byte[] frame, FramePool pool)
+    {
+        ReturnFrame();
+        _pool = pool;
+        _frame = frame;
+    }
+
     public override int Complete(ReadOnlySpan<byte> frame, int bodyOffset)
     {
         int length = frame.Length - bodyOffset;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
-        frame[bodyOffset..].CopyTo(buffer);
+        // The connection normally hands over its own copy of the whole frame (AdoptFrame): parse it where it is.
+        byte[]? copied = Interlocked.Exchange(ref _frame, null);
+        byte[] buffer;
+        int start;
+        if (copied is not null)
+        {
+            buffer = copied;
+            start = bodyOffset;
+        }
+        else
+        {
+            buffer = ArrayPool<byte>.Shared.Rent(length);
+            frame[bodyOffset..].CopyTo(buffer);
+            start = 0;
+        }
         TResponse response;
         try
         {
-            response = ResponseParser.Parse<TResponse>(new ReadOnlyMemory<byte>(buffer, 0, length), ApiKey, Version);
+            response = ResponseParser.Parse<TResponse>(new ReadOnlyMemory<byte>(buffer, start, length), ApiKey, Version);
         }
         catch (KafkaProtocolException e)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (copied is not null) _pool!.Return(copied);
+            else ArrayPool<byte>.Shared.Return(buffer);
             TryFail(e);
             return 0;
         }
-        _parsed = new ResponseLease<TResponse>(response, buffer);
+        _parsed = new ResponseLease<TResponse>(response, buffer, copied is not null ? _pool : null);
         return ThrottleAccessor<TResponse>.Get(response);
     }
 
@@ -93,8 +118,15 @@ internal sealed class LeasePending<TResponse> : PendingRequest<ResponseLease<TRe
     protected override void Reset()
     {
         Interlocked.Exchange(ref _parsed, null)?.Dispose();
+        ReturnFrame();
+        _pool = null;
         ResetCore();
         PendingPool<LeasePending<TResponse>>.Return(this);
+    }
+
+    private void ReturnFrame()
+    {
+        if (Interlocked.Exchange(ref _frame, null) is { } frame) _pool!.Return(frame);
     }
 }
 

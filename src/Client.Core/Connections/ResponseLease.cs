@@ -9,12 +9,14 @@ namespace Samsa.Client.Connections;
 /// <typeparam name="TResponse">The response type.</typeparam>
 public sealed class ResponseLease<TResponse> : IDisposable
 {
+    private readonly FramePool? _pool;
     private byte[]? _buffer;
 
-    internal ResponseLease(TResponse response, byte[] buffer)
+    internal ResponseLease(TResponse response, byte[] buffer, FramePool? pool = null)
     {
         Response = response;
         _buffer = buffer;
+        _pool = pool;
     }
 
     /// <summary>The parsed response; invalid after <see cref="Dispose"/>.</summary>
@@ -23,6 +25,8 @@ public sealed class ResponseLease<TResponse> : IDisposable
     /// <summary>Returns the frame buffer to the pool. Safe to call more than once.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _buffer, null) is { } buffer) ArrayPool<byte>.Shared.Return(buffer);
+        if (Interlocked.Exchange(ref _buffer, null) is not { } buffer) return;
+        if (_pool is not null) _pool.Return(buffer);
+        else ArrayPool<byte>.Shared.Return(buffer);
     }
 }

@@ -12,6 +12,7 @@ internal static class Crc32C
     public static uint Compute(ReadOnlySpan<byte> data) => ~Update(0xFFFF_FFFFu, data);
 
     /// <summary>Feeds <paramref name="data"/> into a running (pre-inverted) CRC state.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
         ref byte start = ref MemoryMarshal.GetReference(data);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using Samsa.Protocol.Compression;
 
@@ -76,6 +77,7 @@ public sealed class RecordBatchReader : IDisposable
     /// Advances to the next complete batch, verifying its header and CRC. Returns false at the end of the record
     /// set or at a truncated trailing batch.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool MoveNextBatch()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Samsa.Protocol.Primitives;
 
 namespace Samsa.Protocol.Records;
@@ -60,6 +61,8 @@ public struct RecordEnumerator
     /// <summary>Advances to the next record.</summary>
     public bool MoveNext() => _legacy ? MoveNextLegacy() : MoveNextV2();
 
+    // Per-record hot path: compiled fully optimized at once, not after thousands of calls in unoptimized tiers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool MoveNextV2()
     {
         if (_remaining <= 0)

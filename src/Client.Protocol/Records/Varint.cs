@@ -21,6 +21,13 @@ internal static class Varint
                 position = at + 1;
                 return (int)(b >> 1) ^ -(int)(b & 1);
             }
+            // Two bytes (64..8191 zigzagged): record lengths and values of typical sizes.
+            if ((uint)(at + 1) < (uint)span.Length && span[at + 1] < 0x80)
+            {
+                b = (b & 0x7F) | ((uint)span[at + 1] << 7);
+                position = at + 2;
+                return (int)(b >> 1) ^ -(int)(b & 1);
+            }
         }
         uint raw = (uint)ReadSlow(span, ref position, 5);
         return (int)(raw >> 1) ^ -(int)(raw & 1);
@@ -39,11 +46,18 @@ internal static class Varint
                 position = at + 1;
                 return (long)(b >> 1) ^ -(long)(b & 1);
             }
+            if ((uint)(at + 1) < (uint)span.Length && span[at + 1] < 0x80)
+            {
+                b = (b & 0x7F) | ((uint)span[at + 1] << 7);
+                position = at + 2;
+                return (long)(b >> 1) ^ -(long)(b & 1);
+            }
         }
         ulong raw = ReadSlow(span, ref position, 10);
         return (long)(raw >> 1) ^ -(long)(raw & 1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ulong ReadSlow(ReadOnlySpan<byte> span, ref int position, int maxBytes)
     {
         ulong result = 0;

@@ -51,6 +51,15 @@ internal sealed class ScriptedServer
 
     public long RequestsSeen;
 
+    /// <summary>
+    /// When set, each response is written and flushed in pieces of this many bytes, so that the client sees large
+    /// frames arrive in parts.
+    /// </summary>
+    public int? ChunkSize { get; set; }
+
+    /// <summary>With <see cref="ChunkSize"/>: closes the connection once this much of a response has been written.</summary>
+    public int CloseAfterResponseBytes { get; set; } = int.MaxValue;
+
     public InMemoryTransport Transport => new(ConnectAsync);
 
     public ValueTask<IDuplexPipe> ConnectAsync(CancellationToken cancellationToken)
@@ -91,7 +100,23 @@ internal sealed class ScriptedServer
                 {
                     var bytes = frame.ToArray();
                     Interlocked.Increment(ref RequestsSeen);
-                    if (!Handle(bytes, output)) return;
+                    if (ChunkSize is not { } chunk)
+                    {
+                        if (!Handle(bytes, output)) return;
+                        continue;
+                    }
+                    var staging = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
+                    bool keep = Handle(bytes, staging.Writer);
+                    await staging.Writer.FlushAsync();
+                    staging.Writer.Complete();
+                    var staged = (await staging.Reader.ReadAsync()).Buffer.ToArray();
+                    for (int at = 0; at < staged.Length; at += chunk)
+                    {
+                        if (at >= CloseAfterResponseBytes) return;
+                        output.Write(staged.AsSpan(at, Math.Min(chunk, staged.Length - at)));
+                        if ((await output.FlushAsync()).IsCompleted) return;
+                    }
+                    if (!keep) return;
                 }
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted) break;
