@@ -1,0 +1,149 @@
+using Samsa.Protocol;
+using Samsa.Protocol.Messages;
+using Samsa.Protocol.Primitives;
+
+namespace Samsa.Producer.Internal;
+
+/// <summary>
+/// A Produce request written straight from the drained batches, with no <see cref="ProduceRequest"/> object graph: the
+/// bytes are those the generated <see cref="ProduceRequest.Write"/> produces for the same content (versions 0-11,
+/// flexible from 9; checked by a byte-equality test). Topics are written in order of first appearance and each topic's
+/// partitions in batch order, as the generated request built from the same batches would be. Reused: the sender keeps
+/// one per in-flight slot, so a steady stream of requests allocates nothing.
+/// </summary>
+internal sealed class ProduceRequestBody : IKafkaRequest<ProduceAcks>
+{
+    private ReadOnlyMemory<byte>[] _records = new ReadOnlyMemory<byte>[16];
+
+    /// <summary>The batches of this request, grouped by topic (see <see cref="Prepare"/>).</summary>
+    public List<ProducerBatch> Batches { get; } = [];
+
+    public short Acks { get; set; }
+
+    public int TimeoutMs { get; set; }
+
+    public string? TransactionalId { get; set; }
+
+    short IKafkaMessage.LowestSupportedVersion => ProduceRequest.LowestSupportedVersion;
+
+    short IKafkaMessage.HighestSupportedVersion => ProduceRequest.HighestSupportedVersion;
+
+    ApiKey IKafkaApiMessage.ApiKey => ApiKey.Produce;
+
+    /// <summary>The encoded record set of <see cref="Batches"/>[<paramref name="index"/>].</summary>
+    public ReadOnlyMemory<byte> Records(int index) => _records[index];
+
+    /// <summary>Groups <see cref="Batches"/> by topic (stable, first appearance); then set each batch's records with <see cref="SetRecords"/>.</summary>
+    public void Prepare()
+    {
+        GroupByTopic(Batches);
+        if (_records.Length < Batches.Count) _records = new ReadOnlyMemory<byte>[Math.Max(Batches.Count, _records.Length * 2)];
+    }
+
+    /// <summary>Sets the encoded record set of <see cref="Batches"/>[<paramref name="index"/>].</summary>
+    public void SetRecords(int index, ReadOnlyMemory<byte> records) => _records[index] = records;
+
+    /// <summary>Forgets the batches (the object is reused).</summary>
+    public void Clear()
+    {
+        _records.AsSpan(0, Math.Min(Batches.Count, _records.Length)).Clear();
+        Batches.Clear();
+    }
+
+    /// <summary>
+    /// Makes batches of the same topic adjacent, keeping first-appearance order. The sender drains topic by topic, so
+    /// the batches usually are grouped already and this is one pass.
+    /// </summary>
+    internal static void GroupByTopic(List<ProducerBatch> batches)
+    {
+        for (int i = 1; i < batches.Count; i++)
+        {
+            string topic = batches[i].Queue.TopicName;
+            if (ReferenceEquals(topic, batches[i - 1].Queue.TopicName)) continue;
+            // A new run starts at i: if its topic appeared before, move the batch to the end of that topic's run.
+            int at = -1;
+            for (int j = 0; j < i - 1; j++)
+            {
+                if (ReferenceEquals(batches[j].Queue.TopicName, topic)) at = j;
+            }
+            if (at < 0) continue;
+            var batch = batches[i];
+            batches.RemoveAt(i);
+            batches.Insert(at + 1, batch);
+        }
+    }
+
+    public int ComputeSize(short version)
+    {
+        CheckVersion(version);
+        bool flexible = version >= ProduceRequest.FirstFlexibleVersion;
+        int size = (version >= 3 ? KafkaSize.NullableString(TransactionalId, flexible) : 0) + 2 + 4;
+        size += KafkaSize.ArrayLength(CountTopics(), flexible);
+        for (int i = 0; i < Batches.Count;)
+        {
+            int end = RunEnd(i);
+            size += KafkaSize.NullableString(Batches[i].Queue.TopicName, flexible);
+            size += KafkaSize.ArrayLength(end - i, flexible);
+            for (int p = i; p < end; p++)
+            {
+                size += 4 + KafkaSize.NullableBytes(_records[p].Length, isNull: false, flexible);
+                if (flexible) size += 1; // no tagged fields
+            }
+            if (flexible) size += 1;
+            i = end;
+        }
+        if (flexible) size += 1;
+        return size;
+    }
+
+    public void Write(ref KafkaWriter writer, short version)
+    {
+        CheckVersion(version);
+        bool flexible = version >= ProduceRequest.FirstFlexibleVersion;
+        if (version >= 3) writer.WriteNullableString(TransactionalId, flexible);
+        else if (TransactionalId is not null) throw new KafkaProtocolException($"ProduceRequest.TransactionalId needs version 3+, not {version}.");
+        writer.WriteInt16(Acks);
+        writer.WriteInt32(TimeoutMs);
+        writer.WriteArrayLength(CountTopics(), flexible);
+        for (int i = 0; i < Batches.Count;)
+        {
+            int end = RunEnd(i);
+            writer.WriteNullableString(Batches[i].Queue.TopicName, flexible);
+            writer.WriteArrayLength(end - i, flexible);
+            for (int p = i; p < end; p++)
+            {
+                writer.WriteInt32(Batches[p].Queue.Partition);
+                writer.WriteNullableBytes(_records[p].Span, isNull: false, flexible);
+                if (flexible) writer.WriteUnsignedVarInt(0);
+            }
+            if (flexible) writer.WriteUnsignedVarInt(0);
+            i = end;
+        }
+        if (flexible) writer.WriteUnsignedVarInt(0);
+    }
+
+    /// <summary>Not supported: this type only writes requests; brokers read them with the generated <see cref="ProduceRequest"/>.</summary>
+    void IKafkaMessage.Read(ref KafkaReader reader, short version) =>
+        throw new NotSupportedException("ProduceRequestBody only writes requests; read them with the generated ProduceRequest.");
+
+    private int CountTopics()
+    {
+        int topics = 0;
+        for (int i = 0; i < Batches.Count; i = RunEnd(i)) topics++;
+        return topics;
+    }
+
+    private int RunEnd(int start)
+    {
+        string topic = Batches[start].Queue.TopicName;
+        int end = start + 1;
+        while (end < Batches.Count && ReferenceEquals(Batches[end].Queue.TopicName, topic)) end++;
+        return end;
+    }
+
+    private static void CheckVersion(short version)
+    {
+        if (version < ProduceRequest.LowestSupportedVersion || version > ProduceRequest.HighestSupportedVersion)
+            throw new KafkaProtocolException($"ProduceRequest does not support version {version}.");
+    }
+}
