@@ -1,3 +1,4 @@
+using Samsa.Client.Connections;
 using Samsa.Protocol;
 using Samsa.Protocol.Messages;
 using Samsa.Protocol.Primitives;
@@ -11,9 +12,10 @@ namespace Samsa.Producer.Internal;
 /// partitions in batch order, as the generated request built from the same batches would be. Reused: the sender keeps
 /// one per in-flight slot, so a steady stream of requests allocates nothing.
 /// </summary>
-internal sealed class ProduceRequestBody : IKafkaRequest<ProduceAcks>
+internal sealed class ProduceRequestBody : IKafkaRequest<ProduceAcks>, IResponseSource<ProduceAcks>
 {
     private ReadOnlyMemory<byte>[] _records = new ReadOnlyMemory<byte>[16];
+    private ProduceAcks? _spare = new();
 
     /// <summary>The batches of this request, grouped by topic (see <see cref="Prepare"/>).</summary>
     public List<ProducerBatch> Batches { get; } = [];
@@ -29,6 +31,15 @@ internal sealed class ProduceRequestBody : IKafkaRequest<ProduceAcks>
     short IKafkaMessage.HighestSupportedVersion => ProduceRequest.HighestSupportedVersion;
 
     ApiKey IKafkaApiMessage.ApiKey => ApiKey.Produce;
+
+    /// <summary>
+    /// The reused response object, or a new one if it is taken (a late response to a cancelled request may hold it;
+    /// handing it out once keeps two responses from sharing it).
+    /// </summary>
+    public ProduceAcks NextResponse() => Interlocked.Exchange(ref _spare, null) ?? new ProduceAcks();
+
+    /// <summary>Gives a response object back for the next request, after its results were taken and its buffer returned.</summary>
+    public void ReturnResponse(ProduceAcks response) => Volatile.Write(ref _spare, response);
 
     /// <summary>The encoded record set of <see cref="Batches"/>[<paramref name="index"/>].</summary>
     public ReadOnlyMemory<byte> Records(int index) => _records[index];

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Sources;
 using Samsa.Client;
 
@@ -80,14 +79,28 @@ internal sealed partial class Sender
         if (returnWhenIdle) ReturnSlot(slot);
         while (await wait.ConfigureAwait(false))
         {
+            // The send is inlined here rather than a separate async method: this loop's state machine is allocated once
+            // per slot, whereas a nested async call would need a box per request.
+            var request = slot.Request;
+            var batches = request.Batches;
+            int count = batches.Count;
+            ProduceAcks? response = null;
+            Exception? failure = null;
+            long started = _time.GetTimestamp();
             try
             {
-                await SendAsync(slot).ConfigureAwait(false);
+                PrepareRequest(request);
+                var connection = await _cluster.GetConnectionAsync(slot.Leader, _forceStop.Token).ConfigureAwait(false);
+                short version = connection.SelectVersion(request);
+                if (_acks == 0) await connection.SendWithoutResponseAsync(request, version, _forceStop.Token).ConfigureAwait(false);
+                else response = await connection.SendAsync(request, version, null, _forceStop.Token).ConfigureAwait(false);
+                _metrics.RequestLatency(_time.GetElapsedTime(started).TotalMilliseconds);
             }
             catch (Exception e)
             {
-                Log.SenderError(_logger, e);
+                failure = e;
             }
+            Complete(slot, response, failure, count);
             wait = slot.WaitAsync();
             ReturnSlot(slot);
         }
@@ -122,34 +135,15 @@ internal sealed partial class Sender
         await Task.WhenAll(loops).ConfigureAwait(false);
     }
 
-    /// <summary>Sends the slot's request to its leader and handles the outcome (runs inside the slot's loop; pooled state machine).</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendAsync(ProduceSlot slot)
+    /// <summary>Handles a request's outcome: per-batch results, in-flight accounting, and the slot's reset.</summary>
+    private void Complete(ProduceSlot slot, ProduceAcks? response, Exception? failure, int count)
     {
         var request = slot.Request;
-        var batches = request.Batches;
-        int count = batches.Count;
-        ProduceAcks? response = null;
-        Exception? failure = null;
-        long started = _time.GetTimestamp();
-        try
-        {
-            PrepareRequest(request);
-            var connection = await _cluster.GetConnectionAsync(slot.Leader, _forceStop.Token).ConfigureAwait(false);
-            short version = connection.SelectVersion(request);
-            if (_acks == 0) await connection.SendWithoutResponseAsync(request, version, _forceStop.Token).ConfigureAwait(false);
-            else response = await connection.SendAsync(request, version, null, _forceStop.Token).ConfigureAwait(false);
-            _metrics.RequestLatency(_time.GetElapsedTime(started).TotalMilliseconds);
-        }
-        catch (Exception e)
-        {
-            failure = e;
-        }
         lock (_brokerInFlight) _brokerInFlight[slot.Leader]--;
         try
         {
-            if (response is not null) response.Match(batches, slot.Acks);
-            HandleResponse(batches, response is null ? default : slot.Acks, response is not null, failure);
+            if (response is not null) response.Match(request.Batches, slot.Acks);
+            HandleResponse(request.Batches, response is null ? default : slot.Acks, response is not null, failure);
         }
         catch (Exception e)
         {
@@ -157,7 +151,11 @@ internal sealed partial class Sender
         }
         finally
         {
-            response?.Dispose();
+            if (response is not null)
+            {
+                response.Dispose();
+                request.ReturnResponse(response);
+            }
             slot.ClearAcks();
             request.Clear();
         }
