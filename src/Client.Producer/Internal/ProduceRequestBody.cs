@@ -14,7 +14,11 @@ namespace Samsa.Producer.Internal;
 /// </summary>
 internal sealed class ProduceRequestBody : IKafkaRequest<ProduceAcks>, IResponseSource<ProduceAcks>
 {
+    // What Write reads: a snapshot taken at Prepare, so the writer never touches the (pooled, mutable) batches.
     private ReadOnlyMemory<byte>[] _records = new ReadOnlyMemory<byte>[16];
+    private string[] _topics = new string[16];
+    private int[] _partitions = new int[16];
+    private int _count;
     private ProduceAcks? _spare = new();
 
     /// <summary>The batches of this request, grouped by topic (see <see cref="Prepare"/>).</summary>
@@ -48,7 +52,19 @@ internal sealed class ProduceRequestBody : IKafkaRequest<ProduceAcks>, IResponse
     public void Prepare()
     {
         GroupByTopic(Batches);
-        if (_records.Length < Batches.Count) _records = new ReadOnlyMemory<byte>[Math.Max(Batches.Count, _records.Length * 2)];
+        _count = Batches.Count;
+        if (_records.Length < _count)
+        {
+            int size = Math.Max(_count, _records.Length * 2);
+            _records = new ReadOnlyMemory<byte>[size];
+            _topics = new string[size];
+            _partitions = new int[size];
+        }
+        for (int i = 0; i < _count; i++)
+        {
+            _topics[i] = Batches[i].Queue.TopicName;
+            _partitions[i] = Batches[i].Queue.Partition;
+        }
     }
 
     /// <summary>Sets the encoded record set of <see cref="Batches"/>[<paramref name="index"/>].</summary>
@@ -57,7 +73,9 @@ internal sealed class ProduceRequestBody : IKafkaRequest<ProduceAcks>, IResponse
     /// <summary>Forgets the batches (the object is reused).</summary>
     public void Clear()
     {
-        _records.AsSpan(0, Math.Min(Batches.Count, _records.Length)).Clear();
+        _records.AsSpan(0, _count).Clear();
+        _topics.AsSpan(0, _count).Clear();
+        _count = 0;
         Batches.Clear();
     }
 
@@ -90,10 +108,10 @@ internal sealed class ProduceRequestBody : IKafkaRequest<ProduceAcks>, IResponse
         bool flexible = version >= ProduceRequest.FirstFlexibleVersion;
         int size = (version >= 3 ? KafkaSize.NullableString(TransactionalId, flexible) : 0) + 2 + 4;
         size += KafkaSize.ArrayLength(CountTopics(), flexible);
-        for (int i = 0; i < Batches.Count;)
+        for (int i = 0; i < _count;)
         {
             int end = RunEnd(i);
-            size += KafkaSize.NullableString(Batches[i].Queue.TopicName, flexible);
+            size += KafkaSize.NullableString(_topics[i], flexible);
             size += KafkaSize.ArrayLength(end - i, flexible);
             for (int p = i; p < end; p++)
             {
@@ -116,14 +134,14 @@ internal sealed class ProduceRequestBody : IKafkaRequest<ProduceAcks>, IResponse
         writer.WriteInt16(Acks);
         writer.WriteInt32(TimeoutMs);
         writer.WriteArrayLength(CountTopics(), flexible);
-        for (int i = 0; i < Batches.Count;)
+        for (int i = 0; i < _count;)
         {
             int end = RunEnd(i);
-            writer.WriteNullableString(Batches[i].Queue.TopicName, flexible);
+            writer.WriteNullableString(_topics[i], flexible);
             writer.WriteArrayLength(end - i, flexible);
             for (int p = i; p < end; p++)
             {
-                writer.WriteInt32(Batches[p].Queue.Partition);
+                writer.WriteInt32(_partitions[p]);
                 writer.WriteNullableBytes(_records[p].Span, isNull: false, flexible);
                 if (flexible) writer.WriteUnsignedVarInt(0);
             }
@@ -140,15 +158,15 @@ internal sealed class ProduceRequestBody : IKafkaRequest<ProduceAcks>, IResponse
     private int CountTopics()
     {
         int topics = 0;
-        for (int i = 0; i < Batches.Count; i = RunEnd(i)) topics++;
+        for (int i = 0; i < _count; i = RunEnd(i)) topics++;
         return topics;
     }
 
     private int RunEnd(int start)
     {
-        string topic = Batches[start].Queue.TopicName;
+        string topic = _topics[start];
         int end = start + 1;
-        while (end < Batches.Count && ReferenceEquals(Batches[end].Queue.TopicName, topic)) end++;
+        while (end < _count && ReferenceEquals(_topics[end], topic)) end++;
         return end;
     }
 

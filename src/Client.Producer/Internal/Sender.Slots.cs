@@ -100,7 +100,15 @@ internal sealed partial class Sender
             {
                 failure = e;
             }
-            Complete(slot, response, failure, count);
+            // A request cancelled by a forced close may still sit in its connection's queue, which would write it later:
+            // its body must stay as it is, so the slot retires instead of being reused.
+            bool retire = failure is OperationCanceledException && _forceStop.IsCancellationRequested;
+            Complete(slot, response, failure, count, clearRequest: !retire);
+            if (retire)
+            {
+                lock (_idleSlots) _allSlots.Remove(slot);
+                return;
+            }
             wait = slot.WaitAsync();
             ReturnSlot(slot);
         }
@@ -136,7 +144,7 @@ internal sealed partial class Sender
     }
 
     /// <summary>Handles a request's outcome: per-batch results, in-flight accounting, and the slot's reset.</summary>
-    private void Complete(ProduceSlot slot, ProduceAcks? response, Exception? failure, int count)
+    private void Complete(ProduceSlot slot, ProduceAcks? response, Exception? failure, int count, bool clearRequest)
     {
         var request = slot.Request;
         lock (_brokerInFlight) _brokerInFlight[slot.Leader]--;
@@ -157,7 +165,7 @@ internal sealed partial class Sender
                 request.ReturnResponse(response);
             }
             slot.ClearAcks();
-            request.Clear();
+            if (clearRequest) request.Clear();
         }
         Interlocked.Add(ref _inFlightBatches, -count);
         _signal.Set();
