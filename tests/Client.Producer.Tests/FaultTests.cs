@@ -103,6 +103,72 @@ public sealed class FaultTests
         AssertExactlyOnceInOrder(read.Where(r => Encoding.UTF8.GetString(r.Key!) != "warm").ToList(), acked);
     }
 
+    /// <summary>
+    /// KIP-360 for a non-transactional idempotent producer: one Produce request is answered with UNKNOWN_PRODUCER_ID
+    /// (the broker lost our state) or OUT_OF_ORDER_SEQUENCE_NUMBER for the very batch the broker expects next. The
+    /// producer bumps its epoch with InitProducerId (same id, epoch + 1), resends under the new epoch from sequence 0,
+    /// and no acknowledged record is lost or duplicated.
+    /// </summary>
+    [Theory]
+    [InlineData((short)ErrorCode.UnknownProducerId, 5)]
+    [InlineData((short)ErrorCode.OutOfOrderSequenceNumber, 1)]
+    public async Task Mini_SequenceErrorOnce_EpochBumpedAndAllDeliveredOnceInOrder(short code, int maxInFlight)
+    {
+        await using var cluster = await MiniCluster.StartAsync();
+        await cluster.CreateTopicAsync("bump", partitions: 2);
+        var inits = new ConcurrentQueue<(long Id, short Epoch)>();
+        using var countInits = cluster.Intercept(ApiKey.InitProducerId, null, (request, _) =>
+        {
+            var init = (Protocol.Messages.InitProducerIdRequest)request.Body;
+            inits.Enqueue((init.ProducerId, init.ProducerEpoch));
+            return ValueTask.FromResult(InterceptResult.Continue);
+        });
+        var epochs = new ConcurrentQueue<(int Request, short Epoch, int Sequence)>();
+        int requests = 0, injectedAt = -1;
+        using var inject = cluster.Intercept(ApiKey.Produce, null, (request, _) =>
+        {
+            var produce = (Protocol.Messages.ProduceRequest)request.Body;
+            int n = Interlocked.Increment(ref requests);
+            foreach (var p in produce.TopicData.SelectMany(t => t.PartitionData))
+            {
+                using var reader = new Protocol.Records.RecordBatchReader(p.Records!.Value);
+                while (reader.MoveNextBatch()) epochs.Enqueue((n, reader.Header.ProducerEpoch, reader.Header.BaseSequence));
+            }
+            if (n != 6) return ValueTask.FromResult(InterceptResult.Continue);
+            Volatile.Write(ref injectedAt, n);
+            var response = new Protocol.Messages.ProduceResponse();
+            foreach (var topic in produce.TopicData)
+            {
+                var t = new Protocol.Messages.ProduceResponse.TopicProduceResponse { Name = topic.Name };
+                foreach (var p in topic.PartitionData) t.PartitionResponses.Add(new() { Index = p.Index, ErrorCode = code, BaseOffset = -1 });
+                response.Responses.Add(t);
+            }
+            return ValueTask.FromResult(InterceptResult.Respond(response));
+        });
+        await using var producer = KafkaProducerTests.Build(cluster.BootstrapServers, o =>
+        {
+            o.BatchSize = 512;
+            o.RetryBackoffMs = 10;
+            o.MaxInFlightRequestsPerConnection = maxInFlight;
+        });
+        var (acked, failed) = await ProduceSequencesAsync(producer, "bump", 2000, 8);
+
+        Assert.Equal(0, failed);
+        Assert.True(Volatile.Read(ref injectedAt) > 0, "the error was never injected");
+        var calls = inits.ToArray();
+        Assert.Equal(2, calls.Length);
+        var all = epochs.ToArray();
+        short first = all[0].Epoch;
+        Assert.Equal(first, calls[1].Epoch); // the bump names the epoch it replaces (InitProducerId v3+)
+        Assert.Equal(first + 1, all.Max(e => e.Epoch));
+        Assert.All(all.Where(e => e.Request < injectedAt), e => Assert.Equal(first, e.Epoch));
+        // The bumped epoch starts every partition again at sequence 0.
+        Assert.Contains(all, e => e.Epoch == first + 1 && e.Sequence == 0);
+        var read = await TopicReader.ReadAllAsync(cluster.BootstrapServers, "bump");
+        Assert.Equal(2000, read.Count);
+        AssertExactlyOnceInOrder(read, acked);
+    }
+
     [PeerFact("librdkafka")]
     public async Task Mock_LeaderBrokerDownThenUp_RecordsDeliveredAfterRecovery()
     {

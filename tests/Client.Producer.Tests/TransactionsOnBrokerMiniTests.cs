@@ -95,4 +95,58 @@ public sealed class TransactionsOnBrokerMiniTests
 
         Assert.Equal(["live"], ReadWithConfluent(cluster.BootstrapServers, "txf", 1, CK.IsolationLevel.ReadCommitted));
     }
+
+    /// <summary>The group's committed offset of <paramref name="topic"/>-0 through OffsetFetch v7, or -1; <paramref name="requireStable"/> reports pending transactional offsets as UNSTABLE_OFFSET_COMMIT.</summary>
+    private static async Task<(long Offset, Samsa.Protocol.ErrorCode Error)> CommittedAsync(KafkaCluster cluster, string group, string topic, bool requireStable)
+    {
+        var connection = await cluster.GetCoordinatorConnectionAsync(CoordinatorType.Group, group);
+        var request = new Samsa.Protocol.Messages.OffsetFetchRequest
+        {
+            GroupId = group,
+            Topics = [new() { Name = topic, PartitionIndexes = [0] }],
+            RequireStable = requireStable,
+        };
+        var response = await connection.SendAsync(request, 7).AsTask().WaitAsync(HangGuard);
+        Assert.Equal(0, response.ErrorCode);
+        var partition = response.Topics.Single().Partitions.Single();
+        return (partition.CommittedOffset, (Samsa.Protocol.ErrorCode)partition.ErrorCode);
+    }
+
+    [Fact]
+    public async Task SendOffsetsToTransaction_CommittedOnlyWhenTheTransactionCommits()
+    {
+        await using var cluster = await MiniCluster.StartAsync(new MiniClusterOptions { Brokers = 1 });
+        await cluster.CreateTopicAsync("ctp-in", 1, 1);
+        await cluster.CreateTopicAsync("ctp-out", 1, 1);
+        await using var admin = new KafkaCluster(new KafkaClientOptions { BootstrapServers = cluster.BootstrapServers });
+        await using var producer = Transactional(cluster.BootstrapServers, "ctp-1");
+        await producer.InitTransactionsAsync().WaitAsync(HangGuard);
+        var group = new ConsumerGroupMetadata("ctp-group");
+        TopicPartitionOffset[] Position(long offset) => [new TopicPartitionOffset(new TopicPartition("ctp-in", 0), offset)];
+
+        // Committed transaction: the offset is pending (unstable) until EndTxn, then committed.
+        producer.BeginTransaction();
+        await producer.ProduceAsync("ctp-out", new Message<string?, string?> { Value = "t1" }).WaitAsync(HangGuard);
+        await producer.SendOffsetsToTransactionAsync(Position(5), group).WaitAsync(HangGuard);
+        Assert.Equal((-1L, Samsa.Protocol.ErrorCode.None), await CommittedAsync(admin, "ctp-group", "ctp-in", requireStable: false));
+        Assert.Equal(Samsa.Protocol.ErrorCode.UnstableOffsetCommit, (await CommittedAsync(admin, "ctp-group", "ctp-in", requireStable: true)).Error);
+        await producer.CommitTransactionAsync().WaitAsync(HangGuard);
+        Assert.Equal((5L, Samsa.Protocol.ErrorCode.None), await CommittedAsync(admin, "ctp-group", "ctp-in", requireStable: true));
+
+        // Aborted transaction: the offset it carried is dropped; the last committed one stays.
+        producer.BeginTransaction();
+        await producer.ProduceAsync("ctp-out", new Message<string?, string?> { Value = "t2" }).WaitAsync(HangGuard);
+        await producer.SendOffsetsToTransactionAsync(Position(9), group).WaitAsync(HangGuard);
+        await producer.AbortTransactionAsync().WaitAsync(HangGuard);
+        Assert.Equal((5L, Samsa.Protocol.ErrorCode.None), await CommittedAsync(admin, "ctp-group", "ctp-in", requireStable: true));
+
+        // Offsets alone (no records) commit too.
+        producer.BeginTransaction();
+        await producer.SendOffsetsToTransactionAsync(Position(12), group).WaitAsync(HangGuard);
+        await producer.CommitTransactionAsync().WaitAsync(HangGuard);
+        Assert.Equal((12L, Samsa.Protocol.ErrorCode.None), await CommittedAsync(admin, "ctp-group", "ctp-in", requireStable: true));
+
+        var records = await TopicReader.ReadAllAsync(cluster.BootstrapServers, "ctp-out");
+        Assert.Equal(["t1", "t2"], records.Select(r => Encoding.UTF8.GetString(r.Value!)));
+    }
 }

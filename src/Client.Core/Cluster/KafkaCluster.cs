@@ -170,7 +170,8 @@ public sealed partial class KafkaCluster : IAsyncDisposable
     {
         if (_brokers.TryGetValue(nodeId, out var node)) return node;
         if (!Metadata.Brokers.TryGetValue(nodeId, out var info)) return null;
-        return _brokers.GetOrAdd(nodeId, id => new BrokerNode(this, id, info.Address));
+        // Static lambda with state: a capturing one would allocate its closure on every call, hits included.
+        return _brokers.GetOrAdd(nodeId, static (id, state) => new BrokerNode(state.Cluster, id, state.Address), (Cluster: this, info.Address));
     }
 
     private async ValueTask<BrokerNode> NodeAfterRefreshAsync(int nodeId, CancellationToken cancellationToken)

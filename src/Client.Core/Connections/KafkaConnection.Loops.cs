@@ -94,6 +94,8 @@ public sealed partial class KafkaConnection
         }
     }
 
+    // Pooled state machine: under socket back-pressure the flush completes asynchronously once per request.
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushAsync(PipeWriter output, CancellationToken token)
     {
         if (output.UnflushedBytes == 0) return;

@@ -9,11 +9,13 @@ namespace Samsa.Client.Connections;
 internal sealed class ResponsePending<TResponse> : PendingRequest<TResponse> where TResponse : IKafkaResponse, new()
 {
     private TResponse? _parsed;
+    private IResponseSource<TResponse>? _source;
 
     public static ResponsePending<TResponse> Rent(IKafkaApiMessage request, short version, long timeoutMs, CancellationToken ct)
     {
         var pending = PendingPool<ResponsePending<TResponse>>.Rent();
         pending.Open(request, version, timeoutMs, ct);
+        pending._source = request as IResponseSource<TResponse>;
         return pending;
     }
 
@@ -22,7 +24,13 @@ internal sealed class ResponsePending<TResponse> : PendingRequest<TResponse> whe
         TResponse response;
         try
         {
-            response = ResponseParser.Parse<TResponse>(frame[bodyOffset..], ApiKey, Version);
+            if (_source is { } source)
+            {
+                response = source.NextResponse();
+                var reader = new KafkaReader(frame[bodyOffset..]);
+                response.Read(ref reader, Version);
+            }
+            else response = ResponseParser.Parse<TResponse>(frame[bodyOffset..], ApiKey, Version);
         }
         catch (KafkaProtocolException e)
         {
@@ -45,6 +53,7 @@ internal sealed class ResponsePending<TResponse> : PendingRequest<TResponse> whe
     protected override void Reset()
     {
         _parsed = default;
+        _source = null;
         ResetCore();
         PendingPool<ResponsePending<TResponse>>.Return(this);
     }

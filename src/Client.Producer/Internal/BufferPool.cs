@@ -14,9 +14,13 @@ internal sealed class BufferPool(long totalBytes, TimeProvider time)
     private readonly long _total = totalBytes;
     private long _available = totalBytes;
 
+    // A thread blocked in Reserve is in the queue at most once, so each thread reuses one node for its blocking waits.
+    [ThreadStatic]
+    private static LinkedListNode<Waiter>? t_syncNode;
+
     private sealed class Waiter(int bytes, bool async)
     {
-        public readonly int Bytes = bytes;
+        public int Bytes = bytes;
         public readonly TaskCompletionSource? Signal = async ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
         public bool Granted;
     }
@@ -67,16 +71,31 @@ internal sealed class BufferPool(long totalBytes, TimeProvider time)
                 _available -= bytes;
                 return;
             }
-            node = _waiters.AddLast(new Waiter(bytes, async: false));
-            while (!node.Value.Granted)
+            node = t_syncNode ??= new LinkedListNode<Waiter>(new Waiter(bytes, async: false));
+            node.Value.Bytes = bytes;
+            node.Value.Granted = false;
+            _waiters.AddLast(node);
+            try
             {
-                var left = maxBlock - time.GetElapsedTime(start);
-                if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left))
+                while (!node.Value.Granted)
                 {
-                    if (node.Value.Granted) break;
+                    var left = maxBlock - time.GetElapsedTime(start);
+                    if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left))
+                    {
+                        if (node.Value.Granted) break;
+                        _waiters.Remove(node);
+                        GrantLocked();
+                        throw Timeout(bytes, maxBlock);
+                    }
+                }
+            }
+            finally
+            {
+                // An interrupted wait leaves the node queued: take it out so that the thread can reuse it.
+                if (node.List is not null)
+                {
                     _waiters.Remove(node);
                     GrantLocked();
-                    throw Timeout(bytes, maxBlock);
                 }
             }
         }

@@ -32,10 +32,14 @@ internal interface IDeliverySink
 /// </summary>
 internal sealed class ProducerBatch
 {
-    private RecordMeta[] _records = new RecordMeta[64];
+    private RecordMeta[] _records;
 
-    /// <summary>Creates an empty batch; it is reused through <see cref="Init"/> and <see cref="Reset"/>.</summary>
-    public ProducerBatch(RecordBatchBuilder builder) => Builder = builder;
+    /// <summary>Creates an empty batch for about <paramref name="expectedRecords"/> records; it is reused through <see cref="Init"/> and <see cref="Reset"/>.</summary>
+    public ProducerBatch(RecordBatchBuilder builder, int expectedRecords = 64)
+    {
+        Builder = builder;
+        _records = new RecordMeta[Math.Clamp(expectedRecords, 4, 4096)];
+    }
 
     public PartitionQueue Queue { get; private set; } = null!;
 

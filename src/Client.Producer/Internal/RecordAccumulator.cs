@@ -97,7 +97,7 @@ internal sealed class RecordAccumulator
                     }
                     reserved = size;
                 }
-                var batch = RentBatch(queue, reserved, _time.GetTimestamp());
+                var batch = RentBatch(queue, reserved, _time.GetTimestamp(), estimate - RecordOverhead + 8);
                 reserved = 0;
                 if (last is not null) last.Closed = true;
                 batch.Builder.Append(timestamp, key, keyIsNull, value, valueIsNull, headers);
@@ -129,7 +129,7 @@ internal sealed class RecordAccumulator
     }
 
     /// <summary>Creates a batch for re-encoded records (splits) with its own reservation (which may exceed the bound briefly).</summary>
-    public ProducerBatch NewBatch(PartitionQueue queue, long createdTimestamp) => RentBatch(queue, 0, createdTimestamp);
+    public ProducerBatch NewBatch(PartitionQueue queue, long createdTimestamp) => RentBatch(queue, 0, createdTimestamp, 64);
 
     /// <summary>Returns a completed batch's memory and the batch itself to the pool.</summary>
     public void Complete(ProducerBatch batch)
@@ -151,11 +151,13 @@ internal sealed class RecordAccumulator
     /// A pooled batch. The pool holds at most what buffer.memory allowed to exist at once (plus splits), so steady
     /// state allocates nothing; builders start at batch.size and keep their buffers.
     /// </summary>
-    private ProducerBatch RentBatch(PartitionQueue queue, int reserved, long created)
+    private ProducerBatch RentBatch(PartitionQueue queue, int reserved, long created, int recordEstimate)
     {
         ProducerBatch? batch;
         lock (_free) _free.TryPop(out batch);
-        batch ??= new ProducerBatch(new RecordBatchBuilder(Math.Min(_batchSize, 1 << 20)));
+        // A new batch sizes its record-metadata array for batch.size worth of records like the first one (payload plus
+        // about 8 bytes of per-record framing), so filling the pool does not leave a trail of outgrown arrays.
+        batch ??= new ProducerBatch(new RecordBatchBuilder(Math.Min(_batchSize, 1 << 20)), _batchSize / Math.Max(recordEstimate, 1) + 1);
         batch.Init(queue, reserved, created, _compression, _compressionLevel);
         return batch;
     }

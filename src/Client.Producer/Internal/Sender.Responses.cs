@@ -1,17 +1,16 @@
 using Samsa.Client;
 using Samsa.Protocol;
-using Samsa.Protocol.Messages;
 using Samsa.Protocol.Records;
 
 namespace Samsa.Producer.Internal;
 
 internal sealed partial class Sender
 {
-    private void HandleResponse(ProducerBatch[] batches, ProduceResponse? response, Exception? failure)
+    private void HandleResponse(List<ProducerBatch> batches, ReadOnlySpan<PartitionAck> acks, bool hasResponse, Exception? failure)
     {
-        int topicCursor = 0;
-        foreach (var batch in batches)
+        for (int i = 0; i < batches.Count; i++)
         {
+            var batch = batches[i];
             if (failure is not null)
             {
                 var error = failure is KafkaException k ? k.ErrorCode : ErrorCode.NetworkException;
@@ -19,39 +18,22 @@ internal sealed partial class Sender
                 OnBatchError(batch, error, failure, retriable, PersistenceStatus.PossiblyPersisted);
                 continue;
             }
-            if (response is null)
+            if (!hasResponse)
             {
                 // acks=0: no response; offsets are unknown.
                 Succeed(batch, -1, -1);
                 continue;
             }
-            var result = Find(response, batch, ref topicCursor);
-            if (result is null)
+            if (!acks[i].Found)
             {
                 OnBatchError(batch, ErrorCode.UnknownServerError, new KafkaException(ErrorCode.UnknownServerError, "The produce response did not mention the partition."), true, PersistenceStatus.PossiblyPersisted);
                 continue;
             }
-            HandlePartition(batch, result);
+            HandlePartition(batch, in acks[i]);
         }
     }
 
-    private static ProduceResponse.PartitionProduceResponse? Find(ProduceResponse response, ProducerBatch batch, ref int topicCursor)
-    {
-        var topics = response.Responses;
-        for (int i = 0; i < topics.Count; i++)
-        {
-            var topic = topics[(topicCursor + i) % topics.Count];
-            if (topic.Name != batch.Queue.TopicName) continue;
-            topicCursor = (topicCursor + i) % topics.Count;
-            foreach (var p in topic.PartitionResponses)
-            {
-                if (p.Index == batch.Queue.Partition) return p;
-            }
-        }
-        return null;
-    }
-
-    private void HandlePartition(ProducerBatch batch, ProduceResponse.PartitionProduceResponse result)
+    private void HandlePartition(ProducerBatch batch, in PartitionAck result)
     {
         var error = (ErrorCode)result.ErrorCode;
         switch (error)
@@ -66,9 +48,9 @@ internal sealed partial class Sender
             case ErrorCode.MessageTooLarge or ErrorCode.RecordListTooLarge when batch.Count > 1:
                 Split(batch, excluded: null, error);
                 return;
-            case ErrorCode.InvalidRecord when result.RecordErrors.Count > 0 && result.RecordErrors.Count < batch.Count:
+            case ErrorCode.InvalidRecord when result.RecordErrors is { } recordErrors && recordErrors.Count < batch.Count:
                 var bad = new Dictionary<int, string?>();
-                foreach (var e in result.RecordErrors) bad[e.BatchIndex] = e.BatchIndexErrorMessage;
+                foreach (var e in recordErrors) bad[e.BatchIndex] = e.BatchIndexErrorMessage;
                 Split(batch, bad, error, result.ErrorMessage);
                 return;
         }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Samsa.Client;
-using Samsa.Protocol.Messages;
 
 namespace Samsa.Producer.Internal;
 
@@ -101,6 +100,7 @@ internal sealed partial class Sender : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await CloseAsync(TimeSpan.Zero).ConfigureAwait(false);
+        await StopSlotsAsync().ConfigureAwait(false);
         _forceStop.Dispose();
         _signal.Dispose();
     }
@@ -232,76 +232,18 @@ internal sealed partial class Sender : IAsyncDisposable
         foreach (var (leader, batches) in _drained)
         {
             if (batches.Count == 0) continue;
-            var taken = batches.ToArray();
+            var slot = RentSlot();
+            slot.Leader = leader;
+            slot.Request.Batches.AddRange(batches);
             batches.Clear();
             _drainedBytes[leader] = 0;
             lock (_brokerInFlight) _brokerInFlight[leader] = _brokerInFlight.GetValueOrDefault(leader) + 1;
-            Interlocked.Add(ref _inFlightBatches, taken.Length);
-            _ = SendAsync(leader, taken);
+            Interlocked.Add(ref _inFlightBatches, slot.Request.Batches.Count);
+            slot.Start();
         }
         if (_transactions is null && _toAdd.Count > 0) nextWake = now + MsToTicks(_options.RetryBackoffMs);
         long waitTicks = Math.Max(nextWake - now, 0);
         return TimeSpan.FromSeconds(waitTicks / (double)_time.TimestampFrequency) + TimeSpan.FromTicks(1);
-    }
-
-    private async Task SendAsync(int leader, ProducerBatch[] batches)
-    {
-        ProduceResponse? response = null;
-        Exception? failure = null;
-        long started = _time.GetTimestamp();
-        try
-        {
-            var request = BuildRequest(batches);
-            var connection = await _cluster.GetConnectionAsync(leader, _forceStop.Token).ConfigureAwait(false);
-            short version = connection.SelectVersion(request);
-            if (_acks == 0) await connection.SendWithoutResponseAsync(request, version, _forceStop.Token).ConfigureAwait(false);
-            else response = await connection.SendAsync(request, version, null, _forceStop.Token).ConfigureAwait(false);
-            _metrics.RequestLatency(_time.GetElapsedTime(started).TotalMilliseconds);
-        }
-        catch (Exception e)
-        {
-            failure = e;
-        }
-        lock (_brokerInFlight) _brokerInFlight[leader]--;
-        try
-        {
-            HandleResponse(batches, response, failure);
-        }
-        catch (Exception e)
-        {
-            Log.SenderError(_logger, e);
-        }
-        Interlocked.Add(ref _inFlightBatches, -batches.Length);
-        _signal.Set();
-    }
-
-    private ProduceRequest BuildRequest(ProducerBatch[] batches)
-    {
-        var request = new ProduceRequest
-        {
-            Acks = _acks,
-            TimeoutMs = _options.RequestTimeoutMs,
-            TransactionalId = _options.TransactionalId,
-            TopicData = new List<ProduceRequest.TopicProduceData>(1),
-        };
-        bool transactional = _transactions is not null;
-        foreach (var batch in batches)
-        {
-            ProduceRequest.TopicProduceData? topic = null;
-            foreach (var t in request.TopicData)
-            {
-                if (ReferenceEquals(t.Name, batch.Queue.TopicName)) topic = t;
-            }
-            if (topic is null)
-            {
-                topic = new ProduceRequest.TopicProduceData { Name = batch.Queue.TopicName, PartitionData = new(batches.Length) };
-                request.TopicData.Add(topic);
-            }
-            var encoded = batch.Encode(transactional);
-            _metrics.BatchEncoded(batch.SizeInBytes, encoded.Length, batch.Count);
-            topic.PartitionData.Add(new ProduceRequest.PartitionProduceData { Index = batch.Queue.Partition, Records = encoded });
-        }
-        return request;
     }
 
     /// <summary>Queue length (batches waiting) of every available partition, for the adaptive sticky choice.</summary>
