@@ -9,7 +9,7 @@ internal readonly record struct MatchParameters(int WindowLog, int HashLog, int 
     /// <summary>Maps a zstd level (KIP-390 range) to match-finder effort.</summary>
     public static MatchParameters ForLevel(int level) => level switch
     {
-        <= 1 => new(19, 16, 0, 0, 0, 6, 5, 16),
+        <= 1 => new(19, 15, 0, 0, 0, 6, 5, 16),
         2 => new(20, 17, 0, 0, 0, 5, 6, 24),
         3 => new(21, 17, 0, 0, 1, 5, 7, 32),
         4 => new(21, 17, 16, 4, 1, 5, 7, 32),
