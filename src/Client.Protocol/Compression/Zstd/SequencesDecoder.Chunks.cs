@@ -52,8 +52,7 @@ internal static unsafe partial class SequencesDecoder
         ulong bits = br.Bits;
         int left = 64 - br.Consumed;
         byte* ptr = br.Ptr;
-        byte* start = br.Start;
-        byte* fastLimit = start + 8;
+        byte* fastLimit = br.Start + 8;
         FseEntry* llTable = state.LiteralsLengthTable;
         FseEntry* ofTable = state.OffsetTable;
         FseEntry* mlTable = state.MatchLengthTable;
@@ -80,7 +79,7 @@ internal static unsafe partial class SequencesDecoder
             seq->MatchLength = (uint)ml + ReadBits(bits, ref left, mlAdd);
             if (ofAdd + mlAdd + llAdd >= 31)
             {
-                Refill(ref bits, ref left, ref ptr, start, fastLimit);
+                Refill(ref br, ref bits, ref left, ref ptr, fastLimit);
             }
 
             uint literalLength = (uint)ll + ReadBits(bits, ref left, llAdd);
@@ -92,29 +91,38 @@ internal static unsafe partial class SequencesDecoder
                 llState = (nuint)(ushort)(ll >> 32) + ReadBits(bits, ref left, (int)(byte)(ll >> 48));
                 mlState = (nuint)(ushort)(ml >> 32) + ReadBits(bits, ref left, (int)(byte)(ml >> 48));
                 ofState = (nuint)(ushort)(of >> 32) + ReadBits(bits, ref left, (int)(byte)(of >> 48));
-                Refill(ref bits, ref left, ref ptr, start, fastLimit);
+                Refill(ref br, ref bits, ref left, ref ptr, fastLimit);
             }
 
+            uint offset;
             if (offsetValue > 3)
             {
+                offset = offsetValue - 3;
                 rep2 = rep1;
                 rep1 = rep0;
-                rep0 = offsetValue - 3;
+                rep0 = offset;
             }
             else
             {
-                // Repeat codes 1-3, shifted by one when there are no literals; index 3 means rep0 - 1.
                 uint index = offsetValue - 1 + (literalLength == 0 ? 1u : 0u);
-                if (index != 0)
+                if (index == 0)
                 {
-                    uint picked = index == 1 ? rep1 : index == 2 ? rep2 : rep0 - 1;
-                    rep2 = index == 1 ? rep2 : rep1;
+                    offset = rep0;
+                }
+                else
+                {
+                    offset = index == 1 ? rep1 : index == 2 ? rep2 : rep0 - 1;
+                    if (index != 1)
+                    {
+                        rep2 = rep1;
+                    }
+
                     rep1 = rep0;
-                    rep0 = picked;
+                    rep0 = offset;
                 }
             }
 
-            seq->Offset = rep0;
+            seq->Offset = offset;
         }
 
         br.Bits = bits;
@@ -143,7 +151,7 @@ internal static unsafe partial class SequencesDecoder
     /// between refills, so the pointer never moves below the stream start); otherwise <see cref="BackwardBitReader.Reload"/> handles the end.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Refill(ref ulong bits, ref int left, ref byte* ptr, byte* start, byte* fastLimit)
+    private static void Refill(ref BackwardBitReader br, ref ulong bits, ref int left, ref byte* ptr, byte* fastLimit)
     {
         int consumed = 64 - left;
         if (ptr >= fastLimit && (uint)consumed <= 64)
@@ -154,19 +162,13 @@ internal static unsafe partial class SequencesDecoder
             return;
         }
 
-        BackwardBitReader br = SlowRefill(bits, consumed, ptr, start);
+        br.Bits = bits;
+        br.Consumed = consumed;
+        br.Ptr = ptr;
+        br.Reload();
         bits = br.Bits;
         left = 64 - br.Consumed;
         ptr = br.Ptr;
-    }
-
-    /// <summary>The refill near the start of the stream (or after an overflow), out of line so the hot loop keeps its registers.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static BackwardBitReader SlowRefill(ulong bits, int consumed, byte* ptr, byte* start)
-    {
-        var br = new BackwardBitReader { Bits = bits, Consumed = consumed, Ptr = ptr, Start = start };
-        br.Reload();
-        return br;
     }
 
     /// <summary>Executes <paramref name="count"/> decoded sequences.</summary>
