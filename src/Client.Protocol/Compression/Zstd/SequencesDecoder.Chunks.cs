@@ -61,10 +61,7 @@ internal static unsafe partial class SequencesDecoder
         nuint mlState = state.MatchLengthState;
         uint rep0 = state.Rep0, rep1 = state.Rep1, rep2 = state.Rep2;
 
-        // The very last sequence of the block reads no state update.
-        Sequence* lastOfBlock = remaining == count ? seqs + count - 1 : null;
-        Sequence* end = seqs + count;
-        for (Sequence* seq = seqs; seq < end; seq++)
+        for (int i = 0; i < count; i++)
         {
             // Each entry as one 64-bit word (BaseValue | NewState << 32 | NbBits << 48 | NbAddBits << 56), so the three
             // entries stay in registers.
@@ -76,24 +73,13 @@ internal static unsafe partial class SequencesDecoder
             int llAdd = (int)(ll >> 56);
 
             uint offsetValue = (uint)of + ReadBits(bits, ref left, ofAdd);
-            seq->MatchLength = (uint)ml + ReadBits(bits, ref left, mlAdd);
+            uint matchLength = (uint)ml + ReadBits(bits, ref left, mlAdd);
             if (ofAdd + mlAdd + llAdd >= 31)
             {
                 Refill(ref br, ref bits, ref left, ref ptr, fastLimit);
             }
 
             uint literalLength = (uint)ll + ReadBits(bits, ref left, llAdd);
-            seq->LiteralLength = literalLength;
-
-            // Next states first (the next iteration's table loads depend on them), then the repeat-offset bookkeeping.
-            if (seq != lastOfBlock)
-            {
-                llState = (nuint)(ushort)(ll >> 32) + ReadBits(bits, ref left, (int)(byte)(ll >> 48));
-                mlState = (nuint)(ushort)(ml >> 32) + ReadBits(bits, ref left, (int)(byte)(ml >> 48));
-                ofState = (nuint)(ushort)(of >> 32) + ReadBits(bits, ref left, (int)(byte)(of >> 48));
-                Refill(ref br, ref bits, ref left, ref ptr, fastLimit);
-            }
-
             uint offset;
             if (offsetValue > 3)
             {
@@ -122,7 +108,17 @@ internal static unsafe partial class SequencesDecoder
                 }
             }
 
-            seq->Offset = offset;
+            if (i + 1 < remaining)
+            {
+                llState = (nuint)(ushort)(ll >> 32) + ReadBits(bits, ref left, (int)(byte)(ll >> 48));
+                mlState = (nuint)(ushort)(ml >> 32) + ReadBits(bits, ref left, (int)(byte)(ml >> 48));
+                ofState = (nuint)(ushort)(of >> 32) + ReadBits(bits, ref left, (int)(byte)(of >> 48));
+                Refill(ref br, ref bits, ref left, ref ptr, fastLimit);
+            }
+
+            seqs[i].LiteralLength = literalLength;
+            seqs[i].MatchLength = matchLength;
+            seqs[i].Offset = offset;
         }
 
         br.Bits = bits;
@@ -185,14 +181,23 @@ internal static unsafe partial class SequencesDecoder
             uint literalLength = s->LiteralLength;
             uint matchLength = s->MatchLength;
             uint offset = s->Offset;
-            nuint total = (nuint)literalLength + matchLength;
+            if (literalLength > (nuint)(litEnd - lit))
+            {
+                ZstdThrow.Corrupt("sequence uses more literals than decoded");
+            }
 
-            // One branch for the common case: literals available, 32 bytes of output slack after the sequence, and
-            // 0 < offset <= bytes written before the match. Anything else takes the checked path below.
-            bool fast = ((nuint)literalLength <= (nuint)(litEnd - lit))
-                & (total + 32 <= (nuint)(oend - op))
-                & ((nuint)offset - 1 < (nuint)(op - outBase) + literalLength);
-            if (fast)
+            nuint total = (nuint)literalLength + matchLength;
+            if (total > (nuint)(oend - op))
+            {
+                ZstdThrow.Corrupt("decompressed data exceeds the declared content size or the size limit");
+            }
+
+            if (offset == 0 || offset > (nuint)(op - outBase) + literalLength)
+            {
+                ZstdThrow.Corrupt("match offset reaches before the start of the frame");
+            }
+
+            if ((nuint)(oend - op) >= total + 32)
             {
                 // Literals may over-read into the literal buffer's slack; every store stays below oend.
                 Copy16(op, lit);
@@ -217,21 +222,6 @@ internal static unsafe partial class SequencesDecoder
             }
             else
             {
-                if (literalLength > (nuint)(litEnd - lit))
-                {
-                    ZstdThrow.Corrupt("sequence uses more literals than decoded");
-                }
-
-                if (total > (nuint)(oend - op))
-                {
-                    ZstdThrow.Corrupt("decompressed data exceeds the declared content size or the size limit");
-                }
-
-                if (offset == 0 || offset > (nuint)(op - outBase) + literalLength)
-                {
-                    ZstdThrow.Corrupt("match offset reaches before the start of the frame");
-                }
-
                 Buffer.MemoryCopy(lit, op, literalLength, literalLength);
                 op += literalLength;
                 lit += literalLength;
