@@ -7,10 +7,8 @@ namespace Samsa.Protocol.Compression.Zstd;
 /// Decodes a block's sequences section (RFC 8878 section 3.1.1.3.2) and executes each sequence as it is decoded:
 /// literals from the literal buffer, then a match copied from earlier output of the same frame.
 /// </summary>
-internal static unsafe partial class SequencesDecoder
+internal static unsafe class SequencesDecoder
 {
-    private const int ChunkSize = 64;
-
     /// <summary>
     /// Decodes and executes the sequences in <paramref name="src"/>, writing to <paramref name="output"/> from <paramref name="outPos"/>.
     /// Returns the new output position. <paramref name="output"/> holds the whole frame so far (matches reach back into it).
@@ -84,51 +82,133 @@ internal static unsafe partial class SequencesDecoder
         fixed (FseEntry* ofTable = ctx.OffsetTable)
         fixed (FseEntry* mlTable = ctx.MatchLengthTable)
         {
-            var d = new SequenceDecoding
-            {
-                Reader = new BackwardBitReader(sp, stream.Length),
-                LiteralsLengthTable = llTable,
-                OffsetTable = ofTable,
-                MatchLengthTable = mlTable,
-                Rep0 = ctx.Rep0,
-                Rep1 = ctx.Rep1,
-                Rep2 = ctx.Rep2,
-            };
-            d.LiteralsLengthState = (nuint)d.Reader.Read(ctx.LiteralsLengthLog);
-            d.OffsetState = (nuint)d.Reader.Read(ctx.OffsetLog);
-            d.MatchLengthState = (nuint)d.Reader.Read(ctx.MatchLengthLog);
-            d.Reader.Reload();
+            var br = new BackwardBitReader(sp, stream.Length);
+            nuint llState = (nuint)br.Read(ctx.LiteralsLengthLog);
+            nuint ofState = (nuint)br.Read(ctx.OffsetLog);
+            nuint mlState = (nuint)br.Read(ctx.MatchLengthLog);
+            br.Reload();
 
-            var x = new SequenceExecution
-            {
-                Literals = litBase,
-                LiteralsEnd = litBase + literalCount,
-                Output = outBase + outPos,
-                OutputStart = outBase,
-                OutputEnd = outBase + output.Length,
-            };
+            byte* lit = litBase;
+            byte* litEnd = litBase + literalCount;
+            byte* op = outBase + outPos;
+            byte* oend = outBase + output.Length;
+            uint rep0 = ctx.Rep0, rep1 = ctx.Rep1, rep2 = ctx.Rep2;
 
-            // Decode a chunk of sequences into a small buffer, then execute it: each loop keeps its own state in registers.
-            Sequence* chunk = stackalloc Sequence[ChunkSize];
-            int remaining = sequenceCount;
-            while (remaining > 0)
+            for (int i = 0; i < sequenceCount; i++)
             {
-                int n = Math.Min(remaining, ChunkSize);
-                DecodeChunk(ref d, chunk, n, remaining);
-                ExecuteChunk(ref x, chunk, n);
-                remaining -= n;
+                FseEntry ll = llTable[llState];
+                FseEntry ml = mlTable[mlState];
+                FseEntry of = ofTable[ofState];
+
+                uint offsetValue = of.BaseValue + (uint)br.Read(of.NbAddBits);
+                uint matchLength = ml.BaseValue + (uint)br.Read(ml.NbAddBits);
+                if (of.NbAddBits + ml.NbAddBits + ll.NbAddBits >= 31)
+                {
+                    br.Reload();
+                }
+
+                uint literalLength = ll.BaseValue + (uint)br.Read(ll.NbAddBits);
+
+                uint offset;
+                if (offsetValue > 3)
+                {
+                    offset = offsetValue - 3;
+                    rep2 = rep1;
+                    rep1 = rep0;
+                    rep0 = offset;
+                }
+                else
+                {
+                    uint index = offsetValue - 1 + (literalLength == 0 ? 1u : 0u);
+                    if (index == 0)
+                    {
+                        offset = rep0;
+                    }
+                    else
+                    {
+                        offset = index == 1 ? rep1 : index == 2 ? rep2 : rep0 - 1;
+                        if (index != 1)
+                        {
+                            rep2 = rep1;
+                        }
+
+                        rep1 = rep0;
+                        rep0 = offset;
+                    }
+                }
+
+                if (i + 1 < sequenceCount)
+                {
+                    llState = ll.NewState + (nuint)br.Read(ll.NbBits);
+                    mlState = ml.NewState + (nuint)br.Read(ml.NbBits);
+                    ofState = of.NewState + (nuint)br.Read(of.NbBits);
+                    br.Reload();
+                }
+
+                // Execute.
+                if (literalLength > (nuint)(litEnd - lit))
+                {
+                    ZstdThrow.Corrupt("sequence uses more literals than decoded");
+                }
+
+                nuint total = (nuint)literalLength + matchLength;
+                if (total > (nuint)(oend - op))
+                {
+                    ZstdThrow.Corrupt("decompressed data exceeds the declared content size or the size limit");
+                }
+
+                if (offset == 0 || offset > (nuint)(op - outBase) + literalLength)
+                {
+                    ZstdThrow.Corrupt("match offset reaches before the start of the frame");
+                }
+
+                if ((nuint)(oend - op) >= total + 32)
+                {
+                    Copy16(op, lit);
+                    if (literalLength > 16)
+                    {
+                        WildCopy(op + 16, lit + 16, (nint)literalLength - 16);
+                    }
+
+                    op += literalLength;
+                    lit += literalLength;
+                    byte* match = op - offset;
+                    if (offset >= 16)
+                    {
+                        WildCopy(op, match, (nint)matchLength);
+                    }
+                    else
+                    {
+                        CopyShortOffset(op, match, offset, matchLength);
+                    }
+
+                    op += matchLength;
+                }
+                else
+                {
+                    Buffer.MemoryCopy(lit, op, literalLength, literalLength);
+                    op += literalLength;
+                    lit += literalLength;
+                    byte* match = op - offset;
+                    for (uint k = 0; k < matchLength; k++)
+                    {
+                        op[k] = match[k];
+                    }
+
+                    op += matchLength;
+                }
             }
 
-            if (!d.Reader.IsComplete)
+            if (!br.IsComplete)
             {
                 ZstdThrow.Corrupt("sequence bitstream not fully consumed");
             }
 
-            ctx.Rep0 = d.Rep0;
-            ctx.Rep1 = d.Rep1;
-            ctx.Rep2 = d.Rep2;
-            int newPos = (int)(x.Output - outBase);
-            int litUsed = (int)(x.Literals - litBase);
+            ctx.Rep0 = rep0;
+            ctx.Rep1 = rep1;
+            ctx.Rep2 = rep2;
+            int newPos = (int)(op - outBase);
+            int litUsed = (int)(lit - litBase);
             return CopyLastLiterals(ctx.Literals, litUsed, literalCount - litUsed, output, newPos);
         }
     }
@@ -165,28 +245,21 @@ internal static unsafe partial class SequencesDecoder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyShortOffset(byte* op, byte* match, uint offset, uint length)
     {
-        uint distance = offset;
-        if (offset >= 8)
+        // The first 8 bytes one at a time (they may overlap), then 8-byte steps at a multiple of the period >= 8.
+        for (int k = 0; k < 8; k++)
         {
-            Unsafe.WriteUnaligned(op, Unsafe.ReadUnaligned<ulong>(match));
-        }
-        else
-        {
-            // The first 8 bytes one at a time (they overlap), then 8-byte steps at a multiple of the period >= 8.
-            for (int k = 0; k < 8; k++)
-            {
-                op[k] = match[k];
-            }
-
-            while (distance < 8)
-            {
-                distance += offset;
-            }
+            op[k] = match[k];
         }
 
         if (length <= 8)
         {
             return;
+        }
+
+        uint distance = offset;
+        while (distance < 8)
+        {
+            distance += offset;
         }
 
         byte* end = op + length;
