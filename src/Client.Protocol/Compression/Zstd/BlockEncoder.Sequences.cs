@@ -71,8 +71,8 @@ internal sealed unsafe partial class BlockEncoder
             return -1;
         }
 
-        // One sequence flushes three times, each storing 8 bytes and advancing at most 5, so a sequence that starts
-        // at or below capacity - 16 never stores past the end.
+        // One sequence flushes three times, each storing 8 bytes and advancing at most 4 (a flush holds at most
+        // 7 + 32 bits), so a sequence that starts at or below capacity - 16 never stores past the end.
         byte* p = dst;
         byte* limit = dst + capacity - 16;
         ulong bits = 0;
