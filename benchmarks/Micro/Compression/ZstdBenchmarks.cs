@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Samsa.Benchmarks.Micro.Native;
 using Samsa.Protocol.Compression.Zstd;
 
@@ -8,7 +11,7 @@ namespace Samsa.Benchmarks.Micro.Compression;
 
 /// <summary>Managed zstd vs native libzstd on a deterministic 1 MiB corpus. Throughput = 1 MiB / mean time.</summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[Config(typeof(InProcessShortRunConfig))]
 public class ZstdBenchmarks
 {
     private const int Size = 1024 * 1024;
@@ -68,6 +71,12 @@ public class ZstdBenchmarks
         _writer.Reset();
         ZstdCodec.Instance.Decompress(_native, _writer, Size);
         return _writer.Written.Length;
+    }
+
+    /// <summary>The short-run job (3 warmups, 3 iterations), in-process, so a plain --filter runs one job.</summary>
+    private sealed class InProcessShortRunConfig : ManualConfig
+    {
+        public InProcessShortRunConfig() => AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
     }
 
     private sealed class FixedWriter(int capacity) : IBufferWriter<byte>

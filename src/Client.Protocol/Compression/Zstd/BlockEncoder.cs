@@ -1,7 +1,7 @@
 namespace Samsa.Protocol.Compression.Zstd;
 
 /// <summary>Turns a <see cref="SequenceStore"/> into a compressed block body: literals section then sequences section.</summary>
-internal sealed unsafe class BlockEncoder
+internal sealed unsafe partial class BlockEncoder
 {
     private readonly HuffmanEncoder _huffman = new();
     private readonly FseEncoder _ll = new();
@@ -158,125 +158,10 @@ internal sealed unsafe class BlockEncoder
         return 3;
     }
 
-    private int EncodeSequences(SequenceStore store, byte* dst, int capacity)
-    {
-        int n = store.Count;
-        if (capacity < 3 * 80 + 16)
-        {
-            return -1;
-        }
-
-        int pos;
-        if (n < 128)
-        {
-            dst[0] = (byte)n;
-            pos = 1;
-        }
-        else if (n < 0x7F00)
-        {
-            dst[0] = (byte)((n >> 8) + 128);
-            dst[1] = (byte)n;
-            pos = 2;
-        }
-        else
-        {
-            dst[0] = 255;
-            dst[1] = (byte)(n - 0x7F00);
-            dst[2] = (byte)((n - 0x7F00) >> 8);
-            pos = 3;
-        }
-
-        if (n == 0)
-        {
-            return pos;
-        }
-
-        store.ComputeCodes();
-        int modesPos = pos++;
-        var span = new Span<byte>(dst, capacity);
-        int llMode = ChooseTable(store.LiteralLengthCodes, n, ZstdConstants.MaxLiteralsLengthSymbol, ZstdConstants.LiteralsLengthMaxLog,
-            35, _ll, s_predefinedLl, span, ref pos, out FseEncoder ll);
-        int ofMode = ChooseTable(store.OffsetCodes, n, ZstdConstants.MaxOffsetSymbol, ZstdConstants.OffsetMaxLog,
-            28, _of, s_predefinedOf, span, ref pos, out FseEncoder of);
-        int mlMode = ChooseTable(store.MatchLengthCodes, n, ZstdConstants.MaxMatchLengthSymbol, ZstdConstants.MatchLengthMaxLog,
-            52, _ml, s_predefinedMl, span, ref pos, out FseEncoder ml);
-        if ((llMode | ofMode | mlMode) < 0)
-        {
-            return -1;
-        }
-
-        dst[modesPos] = (byte)((llMode << 6) | (ofMode << 4) | (mlMode << 2));
-
-        var bw = new BitWriter(dst + pos, capacity - pos);
-        byte[] llc = store.LiteralLengthCodes;
-        byte[] mlc = store.MatchLengthCodes;
-        byte[] ofc = store.OffsetCodes;
-        uint[] lls = store.LiteralLengths;
-        uint[] mls = store.MatchLengths;
-        uint[] ofs = store.OffsetValues;
-
-        int last = n - 1;
-        uint mlState = ml.InitState(mlc[last]);
-        uint ofState = of.InitState(ofc[last]);
-        uint llState = ll.InitState(llc[last]);
-        WriteExtras(ref bw, last);
-        for (int i = last - 1; i >= 0; i--)
-        {
-            of.Encode(ref bw, ref ofState, ofc[i]);
-            ml.Encode(ref bw, ref mlState, mlc[i]);
-            ll.Encode(ref bw, ref llState, llc[i]);
-            bw.Flush();
-            WriteExtras(ref bw, i);
-            if (bw.Overflow)
-            {
-                return -1;
-            }
-        }
-
-        ml.FlushState(ref bw, mlState);
-        of.FlushState(ref bw, ofState);
-        ll.FlushState(ref bw, llState);
-        int size = bw.Close();
-        if (bw.Overflow)
-        {
-            return -1;
-        }
-
-        return pos + size;
-
-        void WriteExtras(ref BitWriter w, int i)
-        {
-            ReadOnlySpan<byte> llBits = ZstdConstants.LiteralsLengthBits;
-            ReadOnlySpan<byte> mlBits = ZstdConstants.MatchLengthBits;
-            ReadOnlySpan<uint> llBase = ZstdConstants.LiteralsLengthBase;
-            ReadOnlySpan<uint> mlBase = ZstdConstants.MatchLengthBase;
-            int lc = llc[i];
-            int mc = mlc[i];
-            int oc = ofc[i];
-            w.Add(lls[i] - llBase[lc], llBits[lc]);
-            w.Add(mls[i] - mlBase[mc], mlBits[mc]);
-            w.Flush();
-            w.Add(ofs[i], oc);
-            w.Flush();
-        }
-    }
-
     /// <summary>Chooses predefined, RLE or a custom FSE table for one symbol type; returns the mode and writes any table description.</summary>
-    private static int ChooseTable(byte[] codes, int n, int maxSymbol, int maxLog, int predefinedMax, FseEncoder custom, FseEncoder predefined,
+    private static int ChooseTable(ReadOnlySpan<uint> counts, int max, int n, int maxLog, int predefinedMax, FseEncoder custom, FseEncoder predefined,
         Span<byte> dst, ref int pos, out FseEncoder chosen)
     {
-        Span<uint> counts = stackalloc uint[64];
-        int max = 0;
-        for (int i = 0; i < n; i++)
-        {
-            int c = codes[i];
-            counts[c]++;
-            if (c > max)
-            {
-                max = c;
-            }
-        }
-
         int distinct = 0;
         for (int s = 0; s <= max; s++)
         {
@@ -286,7 +171,7 @@ internal sealed unsafe class BlockEncoder
         if (distinct == 1 && n > 2)
         {
             dst[pos++] = (byte)max;
-            custom.Build([1], 0, 0);
+            custom.BuildRle(max);
             chosen = custom;
             return 1;
         }

@@ -10,6 +10,24 @@ internal sealed class FseEncoder
     private readonly int[] _deltaFindState = new int[64];
     private readonly uint[] _deltaNbBits = new uint[64];
 
+    /// <summary>Next-state table (indexed by <c>(state &gt;&gt; bits) + DeltaFindState[symbol]</c>).</summary>
+    internal ushort[] StateTable => _stateTable;
+
+    /// <summary>Per-symbol offset into <see cref="StateTable"/>.</summary>
+    internal int[] DeltaFindState => _deltaFindState;
+
+    /// <summary>Per-symbol bit-count delta: bits out = <c>(state + DeltaNbBits[symbol]) &gt;&gt; 16</c>.</summary>
+    internal uint[] DeltaNbBits => _deltaNbBits;
+
+    /// <summary>Builds the zero-bit table of RLE mode for <paramref name="symbol"/>.</summary>
+    public void BuildRle(int symbol)
+    {
+        TableLog = 0;
+        _stateTable[0] = 1;
+        _deltaNbBits[symbol] = uint.MaxValue;
+        _deltaFindState[symbol] = -1;
+    }
+
     /// <summary>Accuracy log of the current table.</summary>
     public int TableLog { get; private set; }
 

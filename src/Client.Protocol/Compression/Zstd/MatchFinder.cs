@@ -9,7 +9,7 @@ internal readonly record struct MatchParameters(int WindowLog, int HashLog, int 
     /// <summary>Maps a zstd level (KIP-390 range) to match-finder effort.</summary>
     public static MatchParameters ForLevel(int level) => level switch
     {
-        <= 1 => new(19, 16, 0, 0, 0, 6, 5, 16),
+        <= 1 => new(19, 15, 0, 0, 0, 6, 5, 16),
         2 => new(20, 17, 0, 0, 0, 5, 6, 24),
         3 => new(21, 17, 0, 0, 1, 5, 7, 32),
         4 => new(21, 17, 16, 4, 1, 5, 7, 32),
@@ -27,7 +27,7 @@ internal readonly record struct MatchParameters(int WindowLog, int HashLog, int 
 /// Greedy/lazy LZ77 match finder over a whole frame: a hash table of recent positions, optionally a hash chain for
 /// deeper search, repeat-offset checks and skip acceleration on incompressible stretches. Emits into a <see cref="SequenceStore"/>.
 /// </summary>
-internal sealed unsafe class MatchFinder
+internal sealed unsafe partial class MatchFinder
 {
     private int[] _hash = [];
     private int[] _chain = [];
@@ -78,7 +78,7 @@ internal sealed unsafe class MatchFinder
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int CommonLength(byte* a, byte* b, byte* aEnd)
+    internal static int CommonLength(byte* a, byte* b, byte* aEnd)
     {
         byte* start = a;
         while (a + 8 <= aEnd)
@@ -173,6 +173,12 @@ internal sealed unsafe class MatchFinder
     /// <summary>Finds sequences for the block [<paramref name="start"/>, <paramref name="end"/>) of the frame at <paramref name="src"/>.</summary>
     public void ParseBlock(byte* src, int start, int end, SequenceStore store)
     {
+        if (_p.ChainLog == 0 && _p.Lazy == 0)
+        {
+            ParseFast(src, start, end, store);
+            return;
+        }
+
         store.Reset();
         byte* blockEnd = src + end;
         store.ReadLimit = blockEnd;

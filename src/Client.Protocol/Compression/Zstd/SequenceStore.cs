@@ -103,17 +103,45 @@ internal sealed unsafe class SequenceStore
         LiteralCount += count;
     }
 
-    /// <summary>Fills the code arrays from the lengths and offset values.</summary>
-    public void ComputeCodes()
+    /// <summary>
+    /// Fills the code arrays from the lengths and offset values and counts each code into the 64-entry histograms;
+    /// returns the largest code of each kind.
+    /// </summary>
+    public void ComputeCodes(uint* llCounts, uint* mlCounts, uint* ofCounts, out int llMax, out int mlMax, out int ofMax)
     {
-        for (int i = 0; i < Count; i++)
+        int n = Count;
+        int llm = 0, mlm = 0, ofm = 0;
+        fixed (uint* lls = LiteralLengths)
+        fixed (uint* mls = MatchLengths)
+        fixed (uint* ofs = OffsetValues)
+        fixed (byte* llc = LiteralLengthCodes)
+        fixed (byte* mlc = MatchLengthCodes)
+        fixed (byte* ofc = OffsetCodes)
+        fixed (byte* llTable = s_literalLengthCode)
+        fixed (byte* mlTable = s_matchLengthCode)
         {
-            uint ll = LiteralLengths[i];
-            LiteralLengthCodes[i] = ll < 64 ? s_literalLengthCode[ll] : (byte)(BitOperations.Log2(ll) + 19);
-            uint mlBase = MatchLengths[i] - 3;
-            MatchLengthCodes[i] = mlBase < 128 ? s_matchLengthCode[mlBase] : (byte)(BitOperations.Log2(mlBase) + 36);
-            OffsetCodes[i] = (byte)BitOperations.Log2(OffsetValues[i]);
+            for (int i = 0; i < n; i++)
+            {
+                uint ll = lls[i];
+                int lc = ll < 64 ? llTable[ll] : BitOperations.Log2(ll) + 19;
+                uint mlBase = mls[i] - 3;
+                int mc = mlBase < 128 ? mlTable[mlBase] : BitOperations.Log2(mlBase) + 36;
+                int oc = BitOperations.Log2(ofs[i]);
+                llc[i] = (byte)lc;
+                mlc[i] = (byte)mc;
+                ofc[i] = (byte)oc;
+                llCounts[lc]++;
+                mlCounts[mc]++;
+                ofCounts[oc]++;
+                llm = Math.Max(llm, lc);
+                mlm = Math.Max(mlm, mc);
+                ofm = Math.Max(ofm, oc);
+            }
         }
+
+        llMax = llm;
+        mlMax = mlm;
+        ofMax = ofm;
     }
 
     private static byte[] BuildCodeTable(ReadOnlySpan<uint> baseValues, ReadOnlySpan<byte> bits, int bias, int size)

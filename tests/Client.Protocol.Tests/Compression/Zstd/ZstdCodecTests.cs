@@ -136,4 +136,32 @@ public sealed class ZstdCodecTests
         Assert.Equal(0xEF46DB3751D8E999UL, XxHash64.Hash([]));
         Assert.Equal(0x44BC2CF5AD770999UL, XxHash64.Hash("abc"u8));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Compress_RleSequenceTablesAfterCustomTables_RoundTrips(int level)
+    {
+        // Block 1 (mostly JSON) builds custom FSE tables. From 8 KiB before the block boundary on, the input repeats a
+        // 64-byte period in which the last byte changes every period, so each sequence of block 2 is (1 literal, a
+        // 62-63-byte match at rep0): all three of its tables go RLE, the match-length one with a non-zero symbol. That
+        // RLE table must not reuse block 1's coefficients for the symbol.
+        const int Block = 128 * 1024;
+        const int PeriodicStart = Block - 8192;
+        byte[] data = new byte[2 * Block + 6400];
+        ZstdTestData.Json(PeriodicStart).CopyTo(data, 0);
+        for (int i = PeriodicStart; i < data.Length; i++)
+        {
+            int offset = i - PeriodicStart;
+            data[i] = offset % 64 == 63 ? (byte)(offset / 64 * 7) : (byte)('a' + offset % 64 % 26);
+        }
+
+        byte[] compressed = Compress(data, level);
+        Assert.True(compressed.Length < Block, $"expected the second block to compress, got {compressed.Length} bytes");
+        Assert.Equal(data, Decompress(compressed));
+        if (ZstdCli.Available())
+        {
+            Assert.Equal(data, ZstdCli.Decompress(compressed));
+        }
+    }
 }
