@@ -18,11 +18,32 @@ public class FramePoolTests
     }
 
     [Fact]
-    public void Rent_LargeFrame_RoundsUpToTheGranularity()
+    public void Rent_LargeFrame_AddsHeadroomAndRoundsUpToTheGranularity()
+    {
+        Assert.Equal(3 * MiB, new FramePool().Rent(2 * MiB + 1).Length);
+        Assert.Equal(FramePool.Granularity, new FramePool().Rent(FramePool.SharedPoolMax + 1).Length);
+        // 8 MiB + 1/8 headroom = 9 MiB exactly; one more byte needs the next MiB.
+        Assert.Equal(9 * MiB, new FramePool().Rent(8 * MiB).Length);
+        Assert.Equal(10 * MiB, new FramePool().Rent(8 * MiB + 8).Length);
+    }
+
+    [Fact]
+    public void Rent_SlightlyLargerFrameAfterReturn_FitsTheHeadroom()
     {
         var pool = new FramePool();
-        Assert.Equal(3 * MiB, pool.Rent(2 * MiB + 1).Length);
-        Assert.Equal(FramePool.Granularity, pool.Rent(FramePool.SharedPoolMax + 1).Length);
+        var first = pool.Rent(9 * MiB + 123);
+        pool.Return(first);
+        Assert.Same(first, pool.Rent(10 * MiB + 456));
+        Assert.Equal(1, pool.Allocations);
+    }
+
+    [Fact]
+    public void Rent_NewArray_IsNeverSmallerThanTheLargestAllocated()
+    {
+        var pool = new FramePool();
+        var large = pool.Rent(10 * MiB);
+        var small = pool.Rent(2 * MiB);
+        Assert.Equal(large.Length, small.Length);
     }
 
     [Fact]
