@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
 using Samsa.Testing;
@@ -33,36 +32,9 @@ public sealed class CrashRecoveryTests : IDisposable
                     Configs = new() { ["segment.bytes"] = "4096" },
                 }]).WaitAsync(Guard);
 
-            var acked = new ConcurrentDictionary<int, (int Partition, long Offset)>();
-            var errors = new ConcurrentQueue<string>();
-            var config = new ProducerConfig
-            {
-                BootstrapServers = broker.BootstrapServers, Acks = Acks.All, EnableIdempotence = true, LingerMs = 2,
-                ReconnectBackoffMs = 50, ReconnectBackoffMaxMs = 500,
-            };
-            using var producer = new ProducerBuilder<string, string>(config)
-                .SetErrorHandler((_, e) => { if (e.IsFatal) errors.Enqueue(e.Reason); })
-                .Build();
-            int produced = 0;
-            using var stop = new CancellationTokenSource();
-            var writer = Task.Run(async () =>
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    for (int n = 0; n < 50; n++, produced++)
-                    {
-                        int i = produced;
-                        producer.Produce(new TopicPartition(topic, i % partitions), new Message<string, string> { Key = $"k{i}", Value = $"v{i}" }, report =>
-                        {
-                            if (report.Error.IsError) errors.Enqueue($"v{i}: {report.Error.Reason}");
-                            else acked[i] = (report.Partition.Value, report.Offset.Value);
-                        });
-                    }
-                    await Task.Delay(5);
-                }
-            });
-
-            await WaitUntil(() => acked.Count >= 3000, "3000 acknowledgements before the kill");
+            using var stream = AckedStream.Start(broker.BootstrapServers, topic, partitions, recordsPerTick: 50, valuePrefix: "v");
+            var acked = stream.Acked;
+            await AckedStream.WaitUntil(() => acked.Count >= 3000, "3000 acknowledgements before the kill", Guard);
             await broker.KillAsync();
             int ackedAtKill = acked.Count;
             await broker.DisposeAsync();
@@ -72,13 +44,11 @@ public sealed class CrashRecoveryTests : IDisposable
             broker = await StandaloneBroker.StartAsync(port, _dir);
             // The log lines arrive on stderr asynchronously; both torn tails must be reported.
             var restarted = broker;
-            await WaitUntil(() => CountOccurrences(restarted.Log, "truncated a torn or corrupt tail") == partitions, "truncation of both torn tails");
-            await WaitUntil(() => acked.Count >= ackedAtKill + 1000, "1000 acknowledgements after the restart");
-            await stop.CancelAsync();
-            await writer.WaitAsync(Guard);
-            producer.Flush(Guard);
-            Assert.True(errors.IsEmpty, string.Join("\n", errors));
-            Assert.Equal(produced, acked.Count);
+            await AckedStream.WaitUntil(() => CountOccurrences(restarted.Log, "truncated a torn or corrupt tail") == partitions, "truncation of both torn tails", Guard);
+            await AckedStream.WaitUntil(() => acked.Count >= ackedAtKill + 1000, "1000 acknowledgements after the restart", Guard);
+            await stream.StopAsync(Guard);
+            Assert.True(stream.Errors.IsEmpty, string.Join("\n", stream.Errors));
+            Assert.Equal(stream.Produced, acked.Count);
 
             var read = ReadAll(broker.BootstrapServers, topic, partitions);
             // Every acknowledged record is there, at its acknowledged offset, exactly once (idempotence across the crash).
@@ -126,15 +96,5 @@ public sealed class CrashRecoveryTests : IDisposable
         int count = 0;
         for (int i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + 1, StringComparison.Ordinal)) count++;
         return count;
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Guard;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Hang guard: no {what}.");
-            await Task.Delay(20);
-        }
     }
 }

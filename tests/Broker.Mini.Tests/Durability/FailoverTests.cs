@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Confluent.Kafka;
 using Samsa.Testing;
 
@@ -18,36 +17,9 @@ public sealed class FailoverTests
         await using var cluster = await MiniCluster.StartAsync(new MiniClusterOptions { Brokers = 3 });
         await cluster.CreateTopicAsync(topic, partitions, replicationFactor: 3, new Dictionary<string, string> { ["min.insync.replicas"] = "2" });
 
-        var acked = new ConcurrentDictionary<int, (int Partition, long Offset)>();
-        var errors = new ConcurrentQueue<string>();
-        var config = new ProducerConfig
-        {
-            BootstrapServers = cluster.BootstrapServers, Acks = Acks.All, EnableIdempotence = true, LingerMs = 2,
-            ReconnectBackoffMs = 50, ReconnectBackoffMaxMs = 500, RetryBackoffMs = 50,
-        };
-        using var producer = new ProducerBuilder<string, string>(config)
-            .SetErrorHandler((_, e) => { if (e.IsFatal) errors.Enqueue(e.Reason); })
-            .Build();
-        int produced = 0;
-        using var stop = new CancellationTokenSource();
-        var writer = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                for (int n = 0; n < 20; n++, produced++)
-                {
-                    int i = produced;
-                    producer.Produce(new TopicPartition(topic, i % partitions), new Message<string, string> { Key = $"k{i}", Value = $"{i}" }, report =>
-                    {
-                        if (report.Error.IsError) errors.Enqueue($"{i}: {report.Error.Reason}");
-                        else acked[i] = (report.Partition.Value, report.Offset.Value);
-                    });
-                }
-                await Task.Delay(5);
-            }
-        });
-
-        await WaitUntil(() => acked.Count >= 1000, "1000 acknowledgements before the stop");
+        using var stream = AckedStream.Start(cluster.BootstrapServers, topic, partitions, recordsPerTick: 20);
+        var acked = stream.Acked;
+        await AckedStream.WaitUntil(() => acked.Count >= 1000, "1000 acknowledgements before the stop", Guard);
         var before = await DescribeAsync(cluster, broker: 0, topic);
         int oldLeader = before[0].LeaderId;
         Assert.Equal(3, before[0].IsrNodes.Count);
@@ -61,7 +33,7 @@ public sealed class FailoverTests
         Assert.DoesNotContain(oldLeader, during[0].IsrNodes);
         Assert.Contains(oldLeader, during[0].OfflineReplicas);
         int mark = acked.Count;
-        await WaitUntil(() => acked.Count >= mark + 1000, "1000 acknowledgements with the leader down");
+        await AckedStream.WaitUntil(() => acked.Count >= mark + 1000, "1000 acknowledgements with the leader down", Guard);
 
         await cluster.StartBrokerAsync(oldLeader);
         // The restarted replica truncates to the new leader's log, catches up, and only then rejoins the ISR.
@@ -82,13 +54,11 @@ public sealed class FailoverTests
             Assert.Equal((short)Samsa.Protocol.ErrorCode.NotLeaderOrFollower, refused.Responses[0].PartitionResponses[0].ErrorCode);
         }
         mark = acked.Count;
-        await WaitUntil(() => acked.Count >= mark + 1000, "1000 acknowledgements after the restart");
+        await AckedStream.WaitUntil(() => acked.Count >= mark + 1000, "1000 acknowledgements after the restart", Guard);
 
-        await stop.CancelAsync();
-        await writer.WaitAsync(Guard);
-        producer.Flush(Guard);
-        Assert.True(errors.IsEmpty, string.Join("\n", errors.Take(20)));
-        Assert.Equal(produced, acked.Count);
+        await stream.StopAsync(Guard);
+        Assert.True(stream.Errors.IsEmpty, string.Join("\n", stream.Errors.Take(20)));
+        Assert.Equal(stream.Produced, acked.Count);
 
         var read = ReadAll(cluster.BootstrapServers, topic, partitions);
         for (int p = 0; p < partitions; p++)
@@ -121,15 +91,5 @@ public sealed class FailoverTests
             result[message.Partition.Value].Add((message.Offset.Value, int.Parse(message.Message.Value, System.Globalization.CultureInfo.InvariantCulture)));
         }
         return result;
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Guard;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Hang guard: no {what}.");
-            await Task.Delay(20);
-        }
     }
 }
