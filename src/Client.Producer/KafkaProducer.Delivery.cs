@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Samsa.Client;
 using Samsa.Producer.Internal;
 using Samsa.Protocol;
@@ -153,6 +154,7 @@ public sealed partial class KafkaProducer<TKey, TValue>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void IDeliverySink.Deliver(ref RecordMeta meta, string topic, int partition, long offset, long timestamp, Exception? error, PersistenceStatus status)
     {
         if (meta.Activity is { } activity) ProducerDiagnostics.Stop(activity, partition, offset, error);

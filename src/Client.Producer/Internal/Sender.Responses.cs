@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Samsa.Client;
 using Samsa.Protocol;
 using Samsa.Protocol.Records;
@@ -106,6 +107,7 @@ internal sealed partial class Sender
         return MsToTicks((long)ms);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Succeed(ProducerBatch batch, long baseOffset, long logAppendTime)
     {
         lock (batch.Queue.Gate)
@@ -139,6 +141,7 @@ internal sealed partial class Sender
         _accumulator.Complete(batch);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DeliverSafely(ref RecordMeta meta, string topic, int partition, long offset, long timestamp, Exception? error, PersistenceStatus status)
     {
         try
