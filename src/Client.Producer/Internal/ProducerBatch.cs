@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Samsa.Protocol.Compression;
 using Samsa.Protocol.Records;
 
@@ -92,6 +93,7 @@ internal sealed class ProducerBatch
     }
 
     /// <summary>Appends the record's metadata after the builder accepted the record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddMeta(in RecordMeta meta)
     {
         int index = Builder.Count - 1;

@@ -212,6 +212,7 @@ public sealed class RecordBatchBuilder : IDisposable
         _compressed = null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int BodySize(long timestamp, int keyLength, int valueLength, ReadOnlySpan<RecordHeader> headers)
     {
         long baseTimestamp = _count == 0 ? timestamp : _baseTimestamp;
@@ -228,6 +229,7 @@ public sealed class RecordBatchBuilder : IDisposable
         return size;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EnsureCapacity(int extra)
     {
         if (_buffer.Length == 0) throw new ObjectDisposedException(nameof(RecordBatchBuilder));
