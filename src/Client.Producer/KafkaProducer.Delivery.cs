@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 using Samsa.Client;
 using Samsa.Producer.Internal;
 using Samsa.Protocol;
@@ -153,7 +155,30 @@ public sealed partial class KafkaProducer<TKey, TValue>
         }
     }
 
-    void IDeliverySink.Deliver(ref RecordMeta meta, string topic, int partition, long offset, long timestamp, Exception? error, PersistenceStatus status)
+    void IDeliverySink.Deliver(ref RecordMeta meta, string topic, int partition, long offset, long timestamp, Exception? error, PersistenceStatus status) =>
+        DeliverOne(ref meta, topic, partition, offset, timestamp, error, status);
+
+    // One interface call per batch rather than per record; compiled fully optimized at once (per-record path).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void IDeliverySink.DeliverAll(Span<RecordMeta> records, string topic, int partition, long baseOffset, long logAppendTime, Exception? error,
+        PersistenceStatus status, ILogger logger)
+    {
+        for (int i = 0; i < records.Length; i++)
+        {
+            long offset = baseOffset < 0 ? -1 : baseOffset + i;
+            long timestamp = logAppendTime >= 0 ? logAppendTime : records[i].Timestamp;
+            try
+            {
+                DeliverOne(ref records[i], topic, partition, offset, timestamp, error, status);
+            }
+            catch (Exception e)
+            {
+                Log.DeliveryHandlerFailed(logger, e);
+            }
+        }
+    }
+
+    private void DeliverOne(ref RecordMeta meta, string topic, int partition, long offset, long timestamp, Exception? error, PersistenceStatus status)
     {
         if (meta.Activity is { } activity) ProducerDiagnostics.Stop(activity, partition, offset, error);
         var message = (Message<TKey, TValue>)meta.Message!;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Samsa.Client;
@@ -28,6 +29,8 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
     private readonly IAsyncSerializer<TValue>? _asyncValueSerializer;
     private readonly IPartitioner _partitioner;
     private readonly StickyPartitioner _sticky;
+    private readonly bool _alwaysSticky;
+    private readonly bool _nullKeysSticky;
     private readonly RecordAccumulator _accumulator;
     private readonly TopicRegistry _topics;
     private readonly Sender _sender;
@@ -57,6 +60,9 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
         _asyncKeySerializer = asyncKeySerializer;
         _asyncValueSerializer = asyncValueSerializer;
         _partitioner = options.ResolvePartitioner();
+        // Decided once: whether records skip the partitioner (keys ignored, or null keys with Kafka's default).
+        _alwaysSticky = options.PartitionerIgnoreKeys && options.Partitioner is null && options.PartitionerClass is null;
+        _nullKeysSticky = ReferenceEquals(_partitioner, Partitioners.Default);
         _sticky = new StickyPartitioner(Math.Max(options.BatchSize, 1));
         _maxBlock = TimeSpan.FromMilliseconds(options.MaxBlockMs);
         var metrics = new ProducerMetrics();
@@ -92,6 +98,9 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
     public void Produce(TopicPartition topicPartition, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? deliveryHandler = null) =>
         ProduceCore(topicPartition.Topic, topicPartition.Partition, message, deliveryHandler);
 
+    // The per-record path is compiled fully optimized at once: a benchmark-length run otherwise spends much of its CPU
+    // in tier-0 and instrumented code of these methods before tier 1 arrives.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ProduceCore(string topic, int explicitPartition, Message<TKey, TValue> message, Action<DeliveryReport<TKey, TValue>>? handler)
     {
         ArgumentNullException.ThrowIfNull(topic);
@@ -131,6 +140,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
     /// Chooses the partition and encodes the record into its batch. When buffer space is short it blocks
     /// (<paramref name="block"/>) up to max.block.ms, or returns the bytes to reserve first (0 means appended).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Append(TopicState state, int explicitPartition, long timestamp, ReadOnlySpan<byte> key, bool keyIsNull,
         ReadOnlySpan<byte> value, bool valueIsNull, Headers? headers, ref RecordMeta meta, ref int reserved, bool block)
     {
@@ -140,13 +150,13 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
         int partition = explicitPartition;
         if (partition < 0)
         {
-            partition = _options.PartitionerIgnoreKeys && _options.Partitioner is null && _options.PartitionerClass is null
+            partition = _alwaysSticky || (keyIsNull && _nullKeysSticky)
                 ? Partitioners.UseSticky
                 : _partitioner.Partition(state.Name, key, keyIsNull, partitionCount);
             if (partition == Partitioners.UseSticky)
             {
                 sticky = true;
-                partition = _sticky.Current(state.Name, partitionCount, state.Available);
+                partition = _sticky.Current(state.Sticky ??= _sticky.For(state.Name), partitionCount, state.Available);
             }
         }
         if ((uint)partition >= (uint)partitionCount)
@@ -162,7 +172,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
                 ref reserved, out int needBytes, out bool batchFull);
             if (status == AppendStatus.Appended)
             {
-                if (sticky) _sticky.OnAppended(state.Name, partition, size, batchFull, partitionCount, state.Available);
+                if (sticky) _sticky.OnAppended(state.Sticky!, partition, size, batchFull, partitionCount, state.Available);
                 return 0;
             }
             if (!block) return needBytes;

@@ -54,4 +54,29 @@ public class StickyPartitionerTests
         }
         Assert.True(counts[0] > 3 * counts[1] && counts[0] > 3 * counts[2], string.Join(",", counts));
     }
+
+    [Fact]
+    public void CachedState_SharedWithNameLookup_AndSwitchesUnderConcurrentAppends()
+    {
+        var sticky = new StickyPartitioner(batchSize: 1000, new Random(4));
+        var state = sticky.For("t");
+        Assert.Same(state, sticky.For("t"));
+        int first = sticky.Current(state, 12, []);
+        Assert.Equal(first, sticky.Current("t", 12, []));
+        // Two threads append 100-byte records to whatever is current; every 1000 bytes at a boundary must draw anew.
+        var switches = new int[2];
+        Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, worker =>
+        {
+            for (int i = 0; i < 5000; i++)
+            {
+                int p = sticky.Current(state, 12, []);
+                Assert.InRange(p, 0, 11);
+                sticky.OnAppended(state, p, 100, batchBoundary: true, 12, []);
+                if (sticky.Current(state, 12, []) != p) switches[worker]++;
+            }
+        });
+        // 10,000 records of 100 bytes are ~1,000 batch.size boundaries (1 in 12 draws repeats the same partition).
+        Assert.InRange(switches[0] + switches[1], 500, 2200); // a switch may be seen by both threads
+        Assert.InRange(Volatile.Read(ref state.ProducedBytes), 0, 2000);
+    }
 }

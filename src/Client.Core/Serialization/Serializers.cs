@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Samsa.Serialization;
@@ -33,6 +34,7 @@ public static class Serializers
 
     private sealed class Utf8Serializer : ISerializer<string?>
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Serialize(string? value, IBufferWriter<byte> destination, in SerializationContext context)
         {
             if (value is null) return false;
@@ -44,6 +46,7 @@ public static class Serializers
 
     private sealed class ByteArraySerializer : ISerializer<byte[]?>
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Serialize(byte[]? value, IBufferWriter<byte> destination, in SerializationContext context)
         {
             if (value is null) return false;
@@ -59,6 +62,7 @@ public static class Serializers
 
     private sealed class FixedSerializer<T>(int size, SpanWriter<T> write) : ISerializer<T>
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Serialize(T value, IBufferWriter<byte> destination, in SerializationContext context)
         {
             write(destination.GetSpan(size), value);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Samsa.Protocol.Records;
 
@@ -10,6 +11,7 @@ internal static class HeaderConverter
     private static RecordHeader[]? _buffer;
 
     /// <summary>The headers as a span valid until the next call on this thread, and their encoded size (upper bound).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ReadOnlySpan<RecordHeader> Convert(Headers? headers, out int encodedBytes)
     {
         encodedBytes = 0;

@@ -105,6 +105,9 @@ internal sealed class TopicState(string name)
     /// <summary>Partitions whose leader is known (for the sticky choice).</summary>
     public int[] Available { get; private set; } = [];
 
+    /// <summary>The topic's sticky-partitioner state, looked up once (set by the producer on first use).</summary>
+    public StickyPartitioner.TopicState? Sticky;
+
     /// <summary>The topic-level metadata error, when the topic cannot be produced to.</summary>
     public Exception? Error { get; set; }
 

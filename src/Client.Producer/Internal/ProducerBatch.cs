@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Samsa.Protocol.Compression;
 using Samsa.Protocol.Records;
 
@@ -24,6 +25,14 @@ internal interface IDeliverySink
 {
     /// <summary>Reports one record. <paramref name="error"/> is null on success.</summary>
     void Deliver(ref RecordMeta meta, string topic, int partition, long offset, long timestamp, Exception? error, PersistenceStatus status);
+
+    /// <summary>
+    /// Reports a batch's records in order: offsets from <paramref name="baseOffset"/> (or -1 when negative), timestamps
+    /// <paramref name="logAppendTime"/> when not negative, else each record's own. A handler that throws is logged to
+    /// <paramref name="logger"/> and the next record is still reported.
+    /// </summary>
+    void DeliverAll(Span<RecordMeta> records, string topic, int partition, long baseOffset, long logAppendTime, Exception? error,
+        PersistenceStatus status, Microsoft.Extensions.Logging.ILogger logger);
 }
 
 /// <summary>
@@ -92,6 +101,7 @@ internal sealed class ProducerBatch
     }
 
     /// <summary>Appends the record's metadata after the builder accepted the record.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddMeta(in RecordMeta meta)
     {
         int index = Builder.Count - 1;

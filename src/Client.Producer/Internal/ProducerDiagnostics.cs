@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace Samsa.Producer.Internal;
 
@@ -14,6 +15,7 @@ internal static class ProducerDiagnostics
     public static readonly ActivitySource Source = new(SourceName, typeof(ProducerDiagnostics).Assembly.GetName().Version?.ToString());
 
     /// <summary>Starts the publish span and writes its context into <paramref name="headers"/>; null when not traced.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Activity? StartPublish(string topic, ref Headers? headers, string? clientId)
     {
         if (!Source.HasListeners()) return null;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Samsa.Protocol.Compression;
 using Samsa.Protocol.Records;
 
@@ -59,6 +60,7 @@ internal sealed class RecordAccumulator
     /// <see cref="AppendStatus.NeedsMemory"/> with the bytes to reserve when the pool is short. Reports whether the
     /// partition's last batch is full afterwards (a sticky-partition boundary).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public AppendStatus TryAppend(PartitionQueue queue, long timestamp, ReadOnlySpan<byte> key, bool keyIsNull, ReadOnlySpan<byte> value,
         bool valueIsNull, ReadOnlySpan<RecordHeader> headers, int headerBytes, in RecordMeta meta, ref int reserved, out int needBytes, out bool batchFull)
     {

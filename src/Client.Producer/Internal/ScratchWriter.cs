@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Samsa.Producer.Internal;
 
@@ -26,6 +27,7 @@ internal sealed class ScratchWriter : IBufferWriter<byte>
 
     public ReadOnlySpan<byte> Slice(int start, int length) => _buffer.AsSpan(start, length);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Advance(int count)
     {
         if ((uint)count > (uint)(_buffer.Length - _written)) throw new ArgumentOutOfRangeException(nameof(count));
@@ -38,12 +40,14 @@ internal sealed class ScratchWriter : IBufferWriter<byte>
         return _buffer.AsMemory(_written);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Span<byte> GetSpan(int sizeHint = 0)
     {
         Ensure(sizeHint);
         return _buffer.AsSpan(_written);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Ensure(int sizeHint)
     {
         int needed = Math.Max(sizeHint, 1);

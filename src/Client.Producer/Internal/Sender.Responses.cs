@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Samsa.Client;
 using Samsa.Protocol;
 using Samsa.Protocol.Records;
@@ -106,6 +107,7 @@ internal sealed partial class Sender
         return MsToTicks((long)ms);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Succeed(ProducerBatch batch, long baseOffset, long logAppendTime)
     {
         lock (batch.Queue.Gate)
@@ -117,24 +119,15 @@ internal sealed partial class Sender
                 if (last > batch.Queue.LastAckedSequence || batch.Queue.LastAckedSequence < 0) batch.Queue.LastAckedSequence = last;
             }
         }
-        var records = batch.Records;
-        string topic = batch.Queue.TopicName;
-        int partition = batch.Queue.Partition;
-        for (int i = 0; i < records.Length; i++)
-        {
-            long offset = baseOffset < 0 ? -1 : baseOffset + i;
-            long timestamp = logAppendTime >= 0 ? logAppendTime : records[i].Timestamp;
-            DeliverSafely(ref records[i], topic, partition, offset, timestamp, null, _acks == 0 ? PersistenceStatus.PossiblyPersisted : PersistenceStatus.Persisted);
-        }
+        _sink.DeliverAll(batch.Records, batch.Queue.TopicName, batch.Queue.Partition, baseOffset, logAppendTime, null,
+            _acks == 0 ? PersistenceStatus.PossiblyPersisted : PersistenceStatus.Persisted, _logger);
         _metrics.RecordsSent(batch.Count);
         _accumulator.Complete(batch);
     }
 
     private void Fail(ProducerBatch batch, Exception exception, PersistenceStatus status)
     {
-        var records = batch.Records;
-        for (int i = 0; i < records.Length; i++)
-            DeliverSafely(ref records[i], batch.Queue.TopicName, batch.Queue.Partition, -1, records[i].Timestamp, exception, status);
+        _sink.DeliverAll(batch.Records, batch.Queue.TopicName, batch.Queue.Partition, -1, -1, exception, status, _logger);
         _metrics.RecordErrors(batch.Count);
         _accumulator.Complete(batch);
     }

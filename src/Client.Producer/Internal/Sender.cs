@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Samsa.Client;
 
@@ -143,6 +144,7 @@ internal sealed partial class Sender : IAsyncDisposable
     }
 
     /// <summary>One pass: expire, drain ready batches per leader, send. Returns how long to sleep at most.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TimeSpan RunOnce()
     {
         var metadata = _topics.Refresh();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace Samsa.Producer.Internal;
 
@@ -13,10 +14,12 @@ internal sealed class StickyPartitioner(int batchSize, Random? random = null)
     private readonly ConcurrentDictionary<string, TopicState> _topics = new(StringComparer.Ordinal);
     private readonly Random _random = random ?? Random.Shared;
 
-    private sealed class TopicState
+    /// <summary>One topic's sticky state; the producer keeps it on its own topic state, so records skip the lookup by name.</summary>
+    internal sealed class TopicState
     {
         public readonly Lock Gate = new();
-        public int Partition = -1;
+        /// <summary>The current sticky partition, or -1; written under <see cref="Gate"/>, read without it.</summary>
+        public volatile int Partition = -1;
         public int ProducedBytes;
         /// <summary>Cumulative weights over <see cref="LoadPartitions"/>; null when queues are even (uniform draw).</summary>
         public int[]? CumulativeWeights;
@@ -27,9 +30,18 @@ internal sealed class StickyPartitioner(int batchSize, Random? random = null)
     /// <param name="topic">The topic.</param>
     /// <param name="partitionCount">The topic's partition count.</param>
     /// <param name="availablePartitions">Partitions whose leader is known and reachable; empty means "all".</param>
-    public int Current(string topic, int partitionCount, ReadOnlySpan<int> availablePartitions)
+    public int Current(string topic, int partitionCount, ReadOnlySpan<int> availablePartitions) =>
+        Current(For(topic), partitionCount, availablePartitions);
+
+    /// <summary>The sticky state of <paramref name="topic"/>, created on first use.</summary>
+    public TopicState For(string topic) => _topics.GetOrAdd(topic, static _ => new TopicState());
+
+    /// <summary>The partition unkeyed records of the topic go to now; no lock unless a partition must be drawn.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int Current(TopicState state, int partitionCount, ReadOnlySpan<int> availablePartitions)
     {
-        var state = _topics.GetOrAdd(topic, static _ => new TopicState());
+        int current = state.Partition;
+        if ((uint)current < (uint)partitionCount) return current;
         lock (state.Gate)
         {
             if (state.Partition < 0 || state.Partition >= partitionCount) Switch(state, partitionCount, availablePartitions);
@@ -44,12 +56,20 @@ internal sealed class StickyPartitioner(int batchSize, Random? random = null)
     /// </summary>
     public void OnAppended(string topic, int partition, int bytes, bool batchBoundary, int partitionCount, ReadOnlySpan<int> availablePartitions)
     {
-        if (!_topics.TryGetValue(topic, out var state)) return;
+        if (_topics.TryGetValue(topic, out var state)) OnAppended(state, partition, bytes, batchBoundary, partitionCount, availablePartitions);
+    }
+
+    /// <summary><see cref="OnAppended(string,int,int,bool,int,ReadOnlySpan{int})"/> for a topic's cached state.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void OnAppended(TopicState state, int partition, int bytes, bool batchBoundary, int partitionCount, ReadOnlySpan<int> availablePartitions)
+    {
+        if (state.Partition != partition) return;
+        // The byte count is kept with one atomic add; the lock is only taken to draw the next partition.
+        int produced = Interlocked.Add(ref state.ProducedBytes, bytes);
+        if (!SwitchDue(produced, batchBoundary)) return;
         lock (state.Gate)
         {
-            if (state.Partition != partition) return;
-            state.ProducedBytes += bytes;
-            if ((state.ProducedBytes >= batchSize && batchBoundary) || state.ProducedBytes >= 2 * batchSize)
+            if (state.Partition == partition && SwitchDue(Volatile.Read(ref state.ProducedBytes), batchBoundary))
                 Switch(state, partitionCount, availablePartitions);
         }
     }
@@ -87,9 +107,11 @@ internal sealed class StickyPartitioner(int batchSize, Random? random = null)
         }
     }
 
+    private bool SwitchDue(int produced, bool batchBoundary) => (produced >= batchSize && batchBoundary) || produced >= 2 * batchSize;
+
     private void Switch(TopicState state, int partitionCount, ReadOnlySpan<int> available)
     {
-        state.ProducedBytes = 0;
+        Volatile.Write(ref state.ProducedBytes, 0);
         if (state.CumulativeWeights is { } weights && state.LoadPartitions is { } partitions)
         {
             int pick = _random.Next(weights[^1]);

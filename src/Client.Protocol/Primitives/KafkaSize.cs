@@ -15,9 +15,11 @@ public static class KafkaSize
     public static int UnsignedVarLong(ulong value) => (63 - System.Numerics.BitOperations.LeadingZeroCount(value | 1)) / 7 + 1;
 
     /// <summary>Bytes a zigzag varint takes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int VarInt(int value) => UnsignedVarInt((uint)((value << 1) ^ (value >> 31)));
 
     /// <summary>Bytes a zigzag varlong takes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int VarLong(long value) => UnsignedVarLong((ulong)((value << 1) ^ (value >> 63)));
 
     /// <summary>Bytes a length or count prefix takes.</summary>
