@@ -15,12 +15,6 @@ public sealed class BackpressureTests
     {
         await using var cluster = await MiniCluster.StartAsync();
         await cluster.CreateTopicAsync("park", partitions: 2);
-        var release = new TaskCompletionSource();
-        using var park = cluster.Intercept(ApiKey.Produce, null, async (request, ct) =>
-        {
-            await release.Task.WaitAsync(ct);
-            return InterceptResult.Continue;
-        });
         const long bufferMemory = 64 * 1024;
         await using var producer = KafkaProducerTests.Build(cluster.BootstrapServers, o =>
         {
@@ -30,6 +24,15 @@ public sealed class BackpressureTests
             o.MaxBlockMs = 1000;
             o.RequestTimeoutMs = 60_000;
             o.DeliveryTimeoutMs = 120_000;
+        });
+        // One delivered record first, so that metadata and the connection are in place: max.block.ms also bounds the
+        // metadata wait, and on a loaded machine the first lookup alone can take longer than the 1 s used here.
+        await producer.ProduceAsync("park", new Message<string?, string?> { Key = "warm-up", Value = "warm-up" }).WaitAsync(HangGuard);
+        var release = new TaskCompletionSource();
+        using var park = cluster.Intercept(ApiKey.Produce, null, async (request, ct) =>
+        {
+            await release.Task.WaitAsync(ct);
+            return InterceptResult.Continue;
         });
         int delivered = 0, failed = 0;
         int appended = 0;
