@@ -162,7 +162,7 @@ internal static unsafe class Lz4Block
             Unsafe.WriteUnaligned(op, (ushort)(ip - match));
             op += 2;
 
-            int matchLength = MatchLength(ip + MinMatch, match + MinMatch, matchLimit);
+            int matchLength = CommonPrefix.Length(ip + MinMatch, match + MinMatch, matchLimit);
             ip += MinMatch + matchLength;
             if (matchLength >= 15)
             {
@@ -232,31 +232,6 @@ internal static unsafe class Lz4Block
         }
 
         return op;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int MatchLength(byte* ip, byte* match, byte* limit)
-    {
-        byte* start = ip;
-        while (ip <= limit - 8)
-        {
-            ulong diff = Unsafe.ReadUnaligned<ulong>(ip) ^ Unsafe.ReadUnaligned<ulong>(match);
-            if (diff != 0)
-            {
-                return (int)(ip - start) + (BitOperations.TrailingZeroCount(diff) >> 3);
-            }
-
-            ip += 8;
-            match += 8;
-        }
-
-        while (ip < limit && *ip == *match)
-        {
-            ip++;
-            match++;
-        }
-
-        return (int)(ip - start);
     }
 
     /// <summary>

@@ -166,7 +166,7 @@ internal static unsafe class SnappyBlock
                 do
                 {
                     byte* matchStart = ip;
-                    int matched = 4 + MatchLength(candidate + 4, ip + 4, ipEnd);
+                    int matched = 4 + CommonPrefix.Length(ip + 4, candidate + 4, ipEnd);
                     ip += matched;
                     op = EmitCopy(op, (int)(matchStart - candidate), matched);
                     nextEmit = ip;
@@ -193,32 +193,6 @@ internal static unsafe class SnappyBlock
         }
 
         return op;
-    }
-
-    /// <summary>Counts equal bytes at <paramref name="s1"/> and <paramref name="s2"/>, stopping at <paramref name="s2Limit"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int MatchLength(byte* s1, byte* s2, byte* s2Limit)
-    {
-        byte* start = s2;
-        while (s2 <= s2Limit - 8)
-        {
-            ulong diff = Unsafe.ReadUnaligned<ulong>(s1) ^ Unsafe.ReadUnaligned<ulong>(s2);
-            if (diff != 0)
-            {
-                return (int)(s2 - start) + (BitOperations.TrailingZeroCount(diff) >> 3);
-            }
-
-            s1 += 8;
-            s2 += 8;
-        }
-
-        while (s2 < s2Limit && *s1 == *s2)
-        {
-            s1++;
-            s2++;
-        }
-
-        return (int)(s2 - start);
     }
 
     private static byte* EmitLiteral(byte* op, byte* literal, int length)

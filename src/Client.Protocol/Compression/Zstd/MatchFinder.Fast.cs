@@ -44,7 +44,7 @@ internal sealed unsafe partial class MatchFinder
                 if ((uint)pos0 + 1 >= rep0 && current == Unsafe.ReadUnaligned<uint>(ip1 - rep0))
                 {
                     // Repeat offset at ip + 1: no backward extension (ip itself did not match it).
-                    int repLength = CommonLength(ip1 + 4, ip1 + 4 - rep0, iend) + 4;
+                    int repLength = CommonPrefix.Length(ip1 + 4, ip1 + 4 - rep0, iend) + 4;
                     store.Add(anchor, (int)(ip1 - anchor), rep0, repLength);
                     ip = anchor = ip1 + repLength;
                     goto afterMatch;
@@ -67,7 +67,7 @@ internal sealed unsafe partial class MatchFinder
                     continue;
                 }
 
-                int length = CommonLength(matchStart + 4, candidate + 4, iend) + 4;
+                int length = CommonPrefix.Length(matchStart + 4, candidate + 4, iend) + 4;
                 if (length < minMatch)
                 {
                     ip += 2 + ((int)(ip - anchor) >> stepShift);
@@ -103,7 +103,7 @@ internal sealed unsafe partial class MatchFinder
                         break;
                     }
 
-                    int len = CommonLength(ip + 4, ip + 4 - rep1, iend) + 4;
+                    int len = CommonPrefix.Length(ip + 4, ip + 4 - rep1, iend) + 4;
                     store.Add(anchor, 0, rep1, len);
                     ip = anchor = ip + len;
                 }

@@ -77,31 +77,6 @@ internal sealed unsafe partial class MatchFinder
         return ((uint)v * 2654435761u) >> (32 - _hashLog);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int CommonLength(byte* a, byte* b, byte* aEnd)
-    {
-        byte* start = a;
-        while (a + 8 <= aEnd)
-        {
-            ulong diff = Unsafe.ReadUnaligned<ulong>(a) ^ Unsafe.ReadUnaligned<ulong>(b);
-            if (diff != 0)
-            {
-                return (int)(a - start) + (BitOperations.TrailingZeroCount(diff) >> 3);
-            }
-
-            a += 8;
-            b += 8;
-        }
-
-        while (a < aEnd && *a == *b)
-        {
-            a++;
-            b++;
-        }
-
-        return (int)(a - start);
-    }
-
     /// <summary>Inserts positions up to (not including) <paramref name="target"/> into the chain (hash-chain levels only).</summary>
     private void InsertUpTo(byte* src, int target)
     {
@@ -135,7 +110,7 @@ internal sealed unsafe partial class MatchFinder
             _hash[h] = ip;
             if (cand >= lowest && Unsafe.ReadUnaligned<uint>(src + cand) == Unsafe.ReadUnaligned<uint>(p))
             {
-                best = CommonLength(p + 4, src + cand + 4, blockEnd) + 4;
+                best = CommonPrefix.Length(p + 4, src + cand + 4, blockEnd) + 4;
                 offset = (uint)(ip - cand);
             }
 
@@ -152,7 +127,7 @@ internal sealed unsafe partial class MatchFinder
             byte* c = src + candidate;
             if (c[best] == p[best] && Unsafe.ReadUnaligned<uint>(c) == Unsafe.ReadUnaligned<uint>(p))
             {
-                int len = CommonLength(p + 4, c + 4, blockEnd) + 4;
+                int len = CommonPrefix.Length(p + 4, c + 4, blockEnd) + 4;
                 if (len > best)
                 {
                     best = len;
@@ -199,7 +174,7 @@ internal sealed unsafe partial class MatchFinder
             if (ip > anchor - 1 && repPos - (int)rep0 >= 0 && repPos < ilimit
                 && Unsafe.ReadUnaligned<uint>(src + repPos) == Unsafe.ReadUnaligned<uint>(src + repPos - rep0))
             {
-                int len = CommonLength(src + repPos + 4, src + repPos + 4 - rep0, blockEnd) + 4;
+                int len = CommonPrefix.Length(src + repPos + 4, src + repPos + 4 - rep0, blockEnd) + 4;
                 if (!chained)
                 {
                     Search(src, ip, blockEnd, out _);
@@ -264,7 +239,7 @@ internal sealed unsafe partial class MatchFinder
                 && Unsafe.ReadUnaligned<uint>(src + ip) == Unsafe.ReadUnaligned<uint>(src + ip - store.Rep1))
             {
                 uint rep1 = store.Rep1;
-                int len = CommonLength(src + ip + 4, src + ip + 4 - rep1, blockEnd) + 4;
+                int len = CommonPrefix.Length(src + ip + 4, src + ip + 4 - rep1, blockEnd) + 4;
                 EmitAndAdvance(src, store, ref anchor, ip, rep1, len);
                 ip = anchor;
             }
