@@ -37,10 +37,14 @@ internal sealed class ConsumerMetrics : IDisposable
         s_lagSources[this] = lag;
     }
 
-    public void RecordFetch(long bytes, TimeSpan latency)
+    public void RecordFetch(TimeSpan latency)
     {
         s_fetches.Add(1, _tags);
         if (s_fetchLatency.Enabled) s_fetchLatency.Record(latency.TotalMilliseconds, _tags);
+    }
+
+    public void RecordFetchedBytes(long bytes)
+    {
         if (bytes > 0) s_bytes.Add(bytes, _tags);
     }
 

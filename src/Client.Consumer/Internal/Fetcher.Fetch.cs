@@ -49,8 +49,9 @@ internal sealed partial class Fetcher
                     return;
                 }
                 session.OnResponse(response.SessionId);
-                long bytes = HandleResponse(response, wanted, version, shared);
-                _metrics.RecordFetch(bytes, _time.GetElapsedTime(started));
+                // Count the fetch before its records become visible to ConsumeAsync.
+                _metrics.RecordFetch(_time.GetElapsedTime(started));
+                _metrics.RecordFetchedBytes(HandleResponse(response, wanted, version, shared));
             }
             finally
             {
