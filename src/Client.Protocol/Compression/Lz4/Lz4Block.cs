@@ -327,64 +327,12 @@ internal static unsafe class Lz4Block
                 return -1;
             }
 
-            op = CopyMatch(op, offset, length, opEnd);
+            op = MatchCopy.Copy(op, offset, length, opEnd);
             if (ip >= iend)
             {
                 // A block must end with literals.
                 return -1;
             }
         }
-    }
-
-    /// <summary>Copies a match that may overlap its source; a short offset repeats a pattern.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static byte* CopyMatch(byte* op, nint offset, nint length, byte* opEnd)
-    {
-        byte* end = op + length;
-        byte* match = op - offset;
-        if (opEnd - end < 16)
-        {
-            while (op < end)
-            {
-                *op++ = *match++;
-            }
-
-            return end;
-        }
-
-        if (offset >= 16)
-        {
-            do
-            {
-                Unsafe.CopyBlockUnaligned(op, match, 16);
-                op += 16;
-                match += 16;
-            }
-            while (op < end);
-
-            return end;
-        }
-
-        if (offset < 8)
-        {
-            // A multiple of the period is also a valid distance: widen it to at least 8, then copy words.
-            nint wide = offset * ((8 + offset - 1) / offset);
-            byte* head = op + Math.Min(wide, length);
-            while (op < head)
-            {
-                *op++ = *match++;
-            }
-
-            match = op - wide;
-        }
-
-        while (op < end)
-        {
-            Unsafe.WriteUnaligned(op, Unsafe.ReadUnaligned<ulong>(match));
-            op += 8;
-            match += 8;
-        }
-
-        return end;
     }
 }

@@ -347,51 +347,9 @@ internal static unsafe class SnappyBlock
                 return false;
             }
 
-            op = CopyMatch(op, offset, length, opEnd);
+            op = MatchCopy.Copy(op, offset, length, opEnd);
         }
 
         return op == opEnd;
-    }
-
-    /// <summary>
-    /// Copies <paramref name="length"/> bytes from <paramref name="offset"/> bytes back, where the regions may
-    /// overlap (a short offset repeats a pattern). The caller has checked both ends are inside the output.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static byte* CopyMatch(byte* op, nint offset, nint length, byte* opEnd)
-    {
-        byte* end = op + length;
-        byte* match = op - offset;
-        if (opEnd - end < 8)
-        {
-            while (op < end)
-            {
-                *op++ = *match++;
-            }
-
-            return end;
-        }
-
-        if (offset < 8)
-        {
-            // Any multiple of the period is also a valid distance: widen it to at least 8, then copy words.
-            nint wide = offset * ((8 + offset - 1) / offset);
-            byte* head = op + Math.Min(wide, length);
-            while (op < head)
-            {
-                *op++ = *match++;
-            }
-
-            match = op - wide;
-        }
-
-        while (op < end)
-        {
-            Unsafe.WriteUnaligned(op, Unsafe.ReadUnaligned<ulong>(match));
-            op += 8;
-            match += 8;
-        }
-
-        return end;
     }
 }
