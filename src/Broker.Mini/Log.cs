@@ -59,6 +59,9 @@ internal static partial class Log
     [LoggerMessage(1304, LogLevel.Information, "Truncated {Partition} to offset {Offset}")]
     public static partial void LogTruncated(ILogger logger, string partition, long offset);
 
+    [LoggerMessage(1305, LogLevel.Warning, "Rebuilt the index files of {Path} from the log: {Reason}")]
+    public static partial void IndexRebuilt(ILogger logger, string path, string reason);
+
     [LoggerMessage(1400, LogLevel.Information, "Created topic {Topic} ({TopicId}) with {Partitions} partition(s), replication factor {ReplicationFactor}")]
     public static partial void TopicCreated(ILogger logger, string topic, string topicId, int partitions, int replicationFactor);
 
