@@ -67,6 +67,9 @@ internal sealed partial class ClusterState
         }
         Log.TopicDeleted(Logger, topic.Name);
         SaveMetadata();
+        foreach (var saved in _cleanerCheckpoints.Values)
+            foreach (var key in saved.Keys.Where(k => k.Topic == topic.Name).ToList()) saved.Remove(key);
+        if (topic.Config.Compact) SaveCleanerCheckpoints();
         SignalDataArrived();
     }
 
@@ -100,6 +103,7 @@ internal sealed partial class ClusterState
     {
         string? dir = Options.DataDirectory is null ? null : Path.Combine(Options.DataDirectory, $"broker-{brokerId}", $"{topic.Name}-{partition}");
         var log = PartitionLog.Open($"{topic.Name}-{partition}@{brokerId}", dir, NowMs, Logger, topic.Config.Limits);
+        LoadCleanerCheckpoint(topic.Name, partition, brokerId, log);
         return new Replica(brokerId, log) { LastCaughtUpMs = NowMs };
     }
 
