@@ -82,4 +82,10 @@ internal static partial class Log
 
     [LoggerMessage(1406, LogLevel.Error, "Replica fetcher of broker {Broker} failed")]
     public static partial void ReplicaFetcherFailed(ILogger logger, Exception exception, int broker);
+
+    [LoggerMessage(1407, LogLevel.Warning, "Coordinator write to {Partition} was not replicated within {TimeoutMs} ms")]
+    public static partial void CoordinatorWriteTimedOut(ILogger logger, string partition, int timeoutMs);
+
+    [LoggerMessage(1408, LogLevel.Information, "{ElectionType} election moved the leader of {Partition} to {Leader} at epoch {Epoch}")]
+    public static partial void LeaderElected(ILogger logger, string electionType, string partition, int leader, int epoch);
 }
