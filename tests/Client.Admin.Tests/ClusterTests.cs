@@ -58,8 +58,6 @@ public sealed class ClusterTests
         var acl = new AclBinding(ResourceType.Topic, "t", PatternType.Literal, "User:alice", "*", AclOperation.Read, AclPermissionType.Allow);
         var entity = new ClientQuotaEntity(new Dictionary<string, string?> { ["user"] = "alice" });
 
-        AssertUnsupported((await admin.ElectLeadersAsync(ElectionType.Preferred, [tp], AdminKit.Token))[tp].Error);
-        await AssertThrowsUnsupported(() => admin.ElectLeadersAsync(ElectionType.Unclean, null, AdminKit.Token));
         AssertUnsupported((await admin.AlterPartitionReassignmentsAsync(new Dictionary<TopicPartition, IReadOnlyList<int>?> { [tp] = [0] }, AdminKit.Token))[tp].Error);
         await AssertThrowsUnsupported(() => admin.ListPartitionReassignmentsAsync(null, AdminKit.Token));
         AssertUnsupported((await admin.CreateAclsAsync([acl], AdminKit.Token))[acl].Error);

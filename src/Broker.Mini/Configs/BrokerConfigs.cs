@@ -16,7 +16,7 @@ internal static class BrokerConfigs
     public const string RequestTimeoutMs = "request.timeout.ms";
     public const string AutoLeaderRebalanceEnable = "auto.leader.rebalance.enable";
     public const string LeaderImbalanceCheckIntervalSeconds = "leader.imbalance.check.interval.seconds";
-    public const string LeaderImbalancePerBrokerPercentage = "leader.imbalance.per.broker.percentage";
+
 
     /// <summary>Every broker config, by name: the topic synonyms plus broker-only keys.</summary>
     public static IReadOnlyDictionary<string, ConfigDef> All { get; } = Build();
@@ -42,8 +42,6 @@ internal static class BrokerConfigs
             new(RequestTimeoutMs, ConfigType.Int, "30000", "How long a transaction coordinator write waits for the in-sync replicas.", Min: 0),
             new(AutoLeaderRebalanceEnable, ConfigType.Boolean, "true", "Move leadership back to preferred replicas in the background."),
             new(LeaderImbalanceCheckIntervalSeconds, ConfigType.Long, "300", "How often leader imbalance is checked.", Min: 1),
-            new(LeaderImbalancePerBrokerPercentage, ConfigType.Int, "10",
-                "Share of a broker's preferred partitions it may not lead before a rebalance is triggered.", Min: 0, Max: 100),
             new("offsets.topic.replication.factor", ConfigType.Short, "3", "Replication factor of __consumer_offsets.", Min: 1),
             new("offsets.topic.num.partitions", ConfigType.Int, "50", "Partitions of __consumer_offsets.", Min: 1),
             new("log.retention.hours", ConfigType.Int, "168", "Hours to keep a segment (log.retention.ms wins when set)."),
