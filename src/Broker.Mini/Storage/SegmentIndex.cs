@@ -54,6 +54,7 @@ internal abstract class SegmentIndex : IDisposable
     public void OpenFile(bool active)
     {
         if (Path is null) return;
+        _file?.Dispose();
         _file = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
         if (active) Preallocate(); else Trim();
     }
