@@ -191,10 +191,12 @@ internal sealed partial class LogSegment : IDisposable
         _timeIndex.DeleteFile();
     }
 
+    /// <summary>Kafka's LogSegment.close: a last time index entry for the max timestamp, then the files are trimmed and closed.</summary>
     public void Dispose()
     {
         _file?.Dispose();
         _file = null;
+        _timeIndex.MaybeAppend(MaxTimestamp, OffsetOfMaxTimestamp);
         _offsetIndex.Dispose();
         _timeIndex.Dispose();
     }
