@@ -59,6 +59,9 @@ internal static partial class Log
     [LoggerMessage(1304, LogLevel.Information, "Truncated {Partition} to offset {Offset}")]
     public static partial void LogTruncated(ILogger logger, string partition, long offset);
 
+    [LoggerMessage(1305, LogLevel.Warning, "Rebuilt the index files of {Path} from the log: {Reason}")]
+    public static partial void IndexRebuilt(ILogger logger, string path, string reason);
+
     [LoggerMessage(1400, LogLevel.Information, "Created topic {Topic} ({TopicId}) with {Partitions} partition(s), replication factor {ReplicationFactor}")]
     public static partial void TopicCreated(ILogger logger, string topic, string topicId, int partitions, int replicationFactor);
 
@@ -79,4 +82,10 @@ internal static partial class Log
 
     [LoggerMessage(1406, LogLevel.Error, "Replica fetcher of broker {Broker} failed")]
     public static partial void ReplicaFetcherFailed(ILogger logger, Exception exception, int broker);
+
+    [LoggerMessage(1407, LogLevel.Warning, "Coordinator write to {Partition} was not replicated within {TimeoutMs} ms")]
+    public static partial void CoordinatorWriteTimedOut(ILogger logger, string partition, int timeoutMs);
+
+    [LoggerMessage(1408, LogLevel.Information, "{ElectionType} election moved the leader of {Partition} to {Leader} at epoch {Epoch}")]
+    public static partial void LeaderElected(ILogger logger, string electionType, string partition, int leader, int epoch);
 }

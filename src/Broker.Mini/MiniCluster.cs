@@ -25,6 +25,7 @@ public sealed class MiniCluster : IAsyncDisposable
     private SchemaRegistryServer? _schemaRegistry;
     private Task _cleanerLoop = Task.CompletedTask;
     private Task _isrLoop = Task.CompletedTask;
+    private Task _balanceLoop = Task.CompletedTask;
     private int _disposed;
 
     private MiniCluster(MiniClusterOptions options)
@@ -66,6 +67,7 @@ public sealed class MiniCluster : IAsyncDisposable
         cluster._retentionLoop = Task.Run(cluster.RetentionLoopAsync);
         cluster._cleanerLoop = Task.Run(cluster.CleanerLoopAsync);
         cluster._isrLoop = Task.Run(cluster.IsrExpirationLoopAsync);
+        cluster._balanceLoop = Task.Run(cluster.LeaderBalanceLoopAsync);
         return Task.FromResult(cluster);
     }
 
@@ -224,6 +226,7 @@ public sealed class MiniCluster : IAsyncDisposable
         await _retentionLoop.ConfigureAwait(false);
         await _cleanerLoop.ConfigureAwait(false);
         await _isrLoop.ConfigureAwait(false);
+        await _balanceLoop.ConfigureAwait(false);
         lock (_state.Sync) _state.Dispose();
         _shutdown.Dispose();
     }
@@ -279,6 +282,32 @@ public sealed class MiniCluster : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(_shutdown.Token).ConfigureAwait(false))
             {
                 lock (_state.Sync) _state.ExpireIsr();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown.
+        }
+    }
+
+    /// <summary>
+    /// The controller's leader balancer: while <c>auto.leader.rebalance.enable</c> is true, every
+    /// <c>leader.imbalance.check.interval.seconds</c> leadership moves back to each partition's preferred replica when it
+    /// is live and in sync (KRaft balances every such partition; there is no per-broker threshold).
+    /// </summary>
+    private async Task LeaderBalanceLoopAsync()
+    {
+        TimeSpan interval;
+        lock (_state.Sync) interval = _state.LeaderImbalanceCheckInterval;
+        using var timer = new PeriodicTimer(interval, _state.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_shutdown.Token).ConfigureAwait(false))
+            {
+                lock (_state.Sync)
+                {
+                    if (_state.AutoLeaderRebalanceEnabled) _state.BalanceLeaders();
+                }
             }
         }
         catch (OperationCanceledException)

@@ -47,6 +47,42 @@ public sealed class ClusterTests
         Assert.NotNull(features.SupportedFeatures);
     }
 
+    /// <summary>
+    /// ElectLeaders against Broker.Mini: after a failover the preferred replica is first unavailable, then (back in the
+    /// ISR) elected; a partition already on its preferred leader and an unknown one fail per item.
+    /// </summary>
+    [Fact]
+    public async Task ElectLeaders_Preferred_PerPartitionResultsAfterFailover()
+    {
+        await using var cluster = await AdminKit.StartAsync(3);
+        await using var admin = AdminKit.Admin(cluster.BootstrapServers);
+        (await admin.CreateTopicsAsync([new NewTopic("e", 2, 3)], cancellationToken: AdminKit.Token)).ThrowOnError();
+        var tp0 = new TopicPartition("e", 0);
+        var tp1 = new TopicPartition("e", 1);
+        var missing = new TopicPartition("missing", 0);
+        var before = await PartitionAsync(admin, 0);
+        int preferred = before.Replicas[0];
+        Assert.Equal(preferred, before.LeaderId);
+
+        await cluster.StopBrokerAsync(preferred);
+        await AdminKit.WaitUntilAsync(async () => (await PartitionAsync(admin, 0)).LeaderId != preferred, "the leader moved");
+        Assert.Equal(ErrorCode.PreferredLeaderNotAvailable, (await admin.ElectLeadersAsync(ElectionType.Preferred, [tp0], AdminKit.Token))[tp0].Error?.Code);
+
+        await cluster.StartBrokerAsync(preferred);
+        await AdminKit.WaitUntilAsync(async () => (await PartitionAsync(admin, 0)).Isr.Contains(preferred), "the preferred replica rejoined the ISR");
+        var results = await admin.ElectLeadersAsync(ElectionType.Preferred, [tp0, tp1, missing], AdminKit.Token);
+        Assert.True(results[tp0].IsSuccess, results[tp0].ToString());
+        Assert.Equal(ErrorCode.ElectionNotNeeded, results[tp1].Error?.Code);
+        Assert.Equal(ErrorCode.UnknownTopicOrPartition, results[missing].Error?.Code);
+        var after = await PartitionAsync(admin, 0);
+        Assert.Equal(preferred, after.LeaderId);
+        Assert.True(after.LeaderEpoch >= before.LeaderEpoch + 2, $"epoch {before.LeaderEpoch} -> {after.LeaderEpoch}");
+        Assert.Empty(await admin.ElectLeadersAsync(ElectionType.Unclean, null, AdminKit.Token));   // every partition has a leader
+    }
+
+    private static async Task<PartitionDescription> PartitionAsync(AdminClient admin, int partition) =>
+        (await admin.DescribeTopicsAsync(["e"], cancellationToken: AdminKit.Token))["e"].Value.Partitions[partition];
+
     /// <summary>APIs Broker.Mini does not implement: the typed UNSUPPORTED_VERSION error surfaces per item (no hang, no retry storm).</summary>
     [Fact]
     public async Task UnimplementedApis_SurfaceUnsupportedVersionPerItem()
@@ -58,8 +94,6 @@ public sealed class ClusterTests
         var acl = new AclBinding(ResourceType.Topic, "t", PatternType.Literal, "User:alice", "*", AclOperation.Read, AclPermissionType.Allow);
         var entity = new ClientQuotaEntity(new Dictionary<string, string?> { ["user"] = "alice" });
 
-        AssertUnsupported((await admin.ElectLeadersAsync(ElectionType.Preferred, [tp], AdminKit.Token))[tp].Error);
-        await AssertThrowsUnsupported(() => admin.ElectLeadersAsync(ElectionType.Unclean, null, AdminKit.Token));
         AssertUnsupported((await admin.AlterPartitionReassignmentsAsync(new Dictionary<TopicPartition, IReadOnlyList<int>?> { [tp] = [0] }, AdminKit.Token))[tp].Error);
         await AssertThrowsUnsupported(() => admin.ListPartitionReassignmentsAsync(null, AdminKit.Token));
         AssertUnsupported((await admin.CreateAclsAsync([acl], AdminKit.Token))[acl].Error);

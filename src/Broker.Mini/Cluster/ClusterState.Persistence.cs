@@ -74,13 +74,14 @@ internal sealed partial class ClusterState
         {
             var topic = new TopicState(record.Name, Uuid.Parse(record.Id));
             foreach (var (k, v) in record.Configs) topic.Overrides[k] = v;
+            RefreshTopicConfig(topic);   // the index settings of the segments its replicas open
             Topics[topic.Name] = topic;
             TopicsById[topic.Id] = topic;
             foreach (var pr in record.Partitions)
             {
                 int index = topic.Partitions.Count;
                 var replicas = pr.Replicas.Where(r => r >= 0 && r < Brokers.Length).ToArray();
-                var p = new PartitionState(topic, index, replicas, broker => OpenReplica(topic.Name, index, broker)) { LeaderEpoch = pr.LeaderEpoch + 1 };
+                var p = new PartitionState(topic, index, replicas, broker => OpenReplica(topic, index, broker)) { LeaderEpoch = pr.LeaderEpoch + 1 };
                 foreach (var r in p.ReplicaStates.Values)
                 {
                     r.RebuildProducerState();

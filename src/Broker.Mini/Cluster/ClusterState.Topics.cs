@@ -67,6 +67,9 @@ internal sealed partial class ClusterState
         }
         Log.TopicDeleted(Logger, topic.Name);
         SaveMetadata();
+        foreach (var saved in _cleanerCheckpoints.Values)
+            foreach (var key in saved.Keys.Where(k => k.Topic == topic.Name).ToList()) saved.Remove(key);
+        if (topic.Config.Compact) SaveCleanerCheckpoints();
         SignalDataArrived();
     }
 
@@ -87,7 +90,7 @@ internal sealed partial class ClusterState
         foreach (var replicas in assignment)
         {
             int index = topic.Partitions.Count;
-            var p = new PartitionState(topic, index, replicas, broker => OpenReplica(topic.Name, index, broker));
+            var p = new PartitionState(topic, index, replicas, broker => OpenReplica(topic, index, broker));
             p.Isr.RemoveAll(r => !Brokers[r].IsAlive);
             p.Leader = p.Isr.Count > 0 ? p.Isr[0] : -1;
             foreach (var r in p.ReplicaStates.Values) r.Log.AssignEpoch(0);
@@ -96,10 +99,11 @@ internal sealed partial class ClusterState
     }
 
     /// <summary>Opens (recovering in disk mode) one broker's replica of a partition; each broker has its own directory.</summary>
-    private Replica OpenReplica(string topic, int partition, int brokerId)
+    private Replica OpenReplica(TopicState topic, int partition, int brokerId)
     {
-        string? dir = Options.DataDirectory is null ? null : Path.Combine(Options.DataDirectory, $"broker-{brokerId}", $"{topic}-{partition}");
-        var log = PartitionLog.Open($"{topic}-{partition}@{brokerId}", dir, NowMs, Logger);
+        string? dir = Options.DataDirectory is null ? null : Path.Combine(Options.DataDirectory, $"broker-{brokerId}", $"{topic.Name}-{partition}");
+        var log = PartitionLog.Open($"{topic.Name}-{partition}@{brokerId}", dir, NowMs, Logger, topic.Config.Limits);
+        LoadCleanerCheckpoint(topic.Name, partition, brokerId, log);
         return new Replica(brokerId, log) { LastCaughtUpMs = NowMs };
     }
 

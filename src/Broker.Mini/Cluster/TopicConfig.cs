@@ -22,7 +22,8 @@ internal sealed record TopicConfig(
             L(TopicConfigs.DeleteRetentionMs), (int)L(TopicConfigs.MaxMessageBytes),
             value(TopicConfigs.MessageTimestampType) == "LogAppendTime" ? TimestampType.LogAppendTime : TimestampType.CreateTime,
             L(TopicConfigs.MessageTimestampBeforeMaxMs), L(TopicConfigs.MessageTimestampAfterMaxMs), (int)L(TopicConfigs.MinInsyncReplicas),
-            new LogLimits((int)L(TopicConfigs.SegmentBytes), L(TopicConfigs.SegmentMs), L(TopicConfigs.RetentionMs), L(TopicConfigs.RetentionBytes)));
+            new LogLimits((int)L(TopicConfigs.SegmentBytes), L(TopicConfigs.SegmentMs), L(TopicConfigs.RetentionMs), L(TopicConfigs.RetentionBytes),
+                (int)L(TopicConfigs.IndexIntervalBytes), (int)L(TopicConfigs.SegmentIndexBytes)));
     }
 
     /// <summary>The codec the broker must store batches with, or null to keep the producer's.</summary>

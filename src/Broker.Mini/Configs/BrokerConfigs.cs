@@ -12,6 +12,11 @@ internal static class BrokerConfigs
     public const string LogCleanerEnable = "log.cleaner.enable";
     public const string LogCleanerBackoffMs = "log.cleaner.backoff.ms";
     public const string ReplicaLagTimeMaxMs = "replica.lag.time.max.ms";
+    public const string OffsetsCommitTimeoutMs = "offsets.commit.timeout.ms";
+    public const string RequestTimeoutMs = "request.timeout.ms";
+    public const string AutoLeaderRebalanceEnable = "auto.leader.rebalance.enable";
+    public const string LeaderImbalanceCheckIntervalSeconds = "leader.imbalance.check.interval.seconds";
+
 
     /// <summary>Every broker config, by name: the topic synonyms plus broker-only keys.</summary>
     public static IReadOnlyDictionary<string, ConfigDef> All { get; } = Build();
@@ -32,6 +37,11 @@ internal static class BrokerConfigs
             new(LogCleanerEnable, ConfigType.Boolean, "true", "Run the log cleaner for compacted topics."),
             new(LogCleanerBackoffMs, ConfigType.Long, "15000", "How long the cleaner sleeps when no log needs cleaning.", Min: 0),
             new(ReplicaLagTimeMaxMs, ConfigType.Long, "30000", "How long a follower may lag its leader before it leaves the ISR.", Min: 1),
+            new(OffsetsCommitTimeoutMs, ConfigType.Int, "5000",
+                "How long a group coordinator write (offsets, group state) waits for the in-sync replicas before failing.", Min: 1),
+            new(RequestTimeoutMs, ConfigType.Int, "30000", "How long a transaction coordinator write waits for the in-sync replicas.", Min: 0),
+            new(AutoLeaderRebalanceEnable, ConfigType.Boolean, "true", "Move leadership back to preferred replicas in the background."),
+            new(LeaderImbalanceCheckIntervalSeconds, ConfigType.Long, "300", "How often leader imbalance is checked.", Min: 1),
             new("offsets.topic.replication.factor", ConfigType.Short, "3", "Replication factor of __consumer_offsets.", Min: 1),
             new("offsets.topic.num.partitions", ConfigType.Int, "50", "Partitions of __consumer_offsets.", Min: 1),
             new("log.retention.hours", ConfigType.Int, "168", "Hours to keep a segment (log.retention.ms wins when set)."),

@@ -15,6 +15,8 @@ internal static class TopicConfigs
     public const string RetentionMs = "retention.ms";
     public const string SegmentBytes = "segment.bytes";
     public const string SegmentMs = "segment.ms";
+    public const string IndexIntervalBytes = "index.interval.bytes";
+    public const string SegmentIndexBytes = "segment.index.bytes";
     public const string UncleanLeaderElectionEnable = "unclean.leader.election.enable";
 
     private const string LongMax = "9223372036854775807";
@@ -32,7 +34,7 @@ internal static class TopicConfigs
             "log.segment.delete.delay.ms", Min: 0),
         new("flush.messages", ConfigType.Long, LongMax, "Messages between forced fsyncs.", "log.flush.interval.messages", Min: 1),
         new("flush.ms", ConfigType.Long, LongMax, "Time between forced fsyncs.", "log.flush.interval.ms", Min: 0),
-        new("index.interval.bytes", ConfigType.Int, "4096", "How often an offset index entry is added.", "log.index.interval.bytes", Min: 0),
+        new(IndexIntervalBytes, ConfigType.Int, "4096", "How often an offset index entry is added.", "log.index.interval.bytes", Min: 0),
         new("max.compaction.lag.ms", ConfigType.Long, LongMax, "Maximum time a message stays ineligible for compaction.",
             "log.cleaner.max.compaction.lag.ms", Min: 1),
         new(MaxMessageBytes, ConfigType.Int, "1048588", "The largest record batch size allowed.", "message.max.bytes", Min: 0),
@@ -52,7 +54,7 @@ internal static class TopicConfigs
             "log.retention.bytes"),
         new(RetentionMs, ConfigType.Long, "604800000", "How long a segment is kept; -1 is forever.", "log.retention.ms", Min: -1),
         new(SegmentBytes, ConfigType.Int, "1073741824", "Segment file size.", "log.segment.bytes", Min: 14),
-        new("segment.index.bytes", ConfigType.Int, "10485760", "Offset index size.", "log.index.size.max.bytes", Min: 4),
+        new(SegmentIndexBytes, ConfigType.Int, "10485760", "Offset index size.", "log.index.size.max.bytes", Min: 4),
         new("segment.jitter.ms", ConfigType.Long, "0", "Random jitter subtracted from segment.ms.", "log.roll.jitter.ms", Min: 0),
         new(SegmentMs, ConfigType.Long, "604800000", "Time after which a segment is rolled.", "log.roll.ms", Min: 1),
         new("unclean.leader.election.enable", ConfigType.Boolean, "false", "Allow out-of-sync replicas to become leader.",

@@ -1,3 +1,4 @@
+using Samsa.Broker.Mini.Cluster;
 using Samsa.Protocol.Messages;
 
 namespace Samsa.Broker.Mini.Coordinators;
@@ -26,16 +27,12 @@ internal sealed partial class GroupCoordinator
                 m.SyncWaiter?.TrySetResult(Error<SyncGroupResponse>(ErrorCode.RebalanceInProgress, m.MemberId));
                 m.SyncWaiter = new TaskCompletionSource<SyncGroupResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
                 var task = m.SyncWaiter.Task;
-                if (m.MemberId == group.LeaderId)
+                if (m.MemberId == group.LeaderId && group.StoringGeneration != group.Generation)
                 {
+                    // Kafka's storeGroup: the group stays CompletingRebalance until the assignment is replicated.
                     foreach (var each in group.Members.Values) each.Assignment = assignments.GetValueOrDefault(each.MemberId) ?? [];
-                    SetState(group, GroupState.Stable);
-                    PersistGroup(group);
-                    foreach (var each in group.Members.Values)
-                    {
-                        each.SyncWaiter?.TrySetResult(SyncResult(group, each));
-                        each.SyncWaiter = null;
-                    }
+                    group.StoringGeneration = group.Generation;
+                    _ = CompleteSyncAfterWriteAsync(group, group.Generation, PersistGroup(group));
                 }
                 return task;
             case GroupState.Stable:
@@ -163,6 +160,30 @@ internal sealed partial class GroupCoordinator
 
     private static SyncGroupResponse SyncResult(Group group, ClassicMember m) =>
         new() { ProtocolType = group.ProtocolType, ProtocolName = group.ProtocolName, Assignment = m.Assignment };
+
+    /// <summary>
+    /// Answers every member waiting in SyncGroup once the leader's assignment is replicated: the group becomes Stable,
+    /// or on a failed write every waiter gets the coordinator error and the group rebalances (Kafka's doSyncGroup callback).
+    /// </summary>
+    private async Task CompleteSyncAfterWriteAsync(Group group, int generation, CoordinatorWrite? write)
+    {
+        var error = write is { } w
+            ? await _cluster.AwaitCoordinatorWritesAsync([w], _cluster.GroupWriteTimeoutMs, CancellationToken.None).ConfigureAwait(false)
+            : ErrorCode.None;
+        lock (_cluster.Sync)
+        {
+            if (group.StoringGeneration == generation) group.StoringGeneration = -1;
+            if (group.Generation != generation || group.State != GroupState.CompletingRebalance) return;   // a rebalance answered them
+            if (error == ErrorCode.None) SetState(group, GroupState.Stable);
+            foreach (var each in group.Members.Values)
+            {
+                if (error != ErrorCode.None) each.Assignment = [];
+                each.SyncWaiter?.TrySetResult(error == ErrorCode.None ? SyncResult(group, each) : Error<SyncGroupResponse>(error, each.MemberId));
+                each.SyncWaiter = null;
+            }
+            if (error != ErrorCode.None) PrepareRebalance(group, "error storing the group assignment");
+        }
+    }
 
     private static Task<SyncGroupResponse> SyncError(ErrorCode code) => Task.FromResult(Error<SyncGroupResponse>(code, ""));
 

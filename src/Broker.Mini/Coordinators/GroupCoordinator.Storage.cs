@@ -1,23 +1,28 @@
+using Samsa.Broker.Mini.Cluster;
 using Samsa.Protocol.Records;
 
 namespace Samsa.Broker.Mini.Coordinators;
 
 internal sealed partial class GroupCoordinator
 {
-    /// <summary>Appends records for <paramref name="groupId"/> to its offsets partition, as its coordinator would.</summary>
-    public void Append(string groupId, IEnumerable<(byte[] Key, byte[]? Value)> records)
+    /// <summary>
+    /// Appends records for <paramref name="groupId"/> to its offsets partition, as its coordinator would; the request
+    /// that caused it is answered once the write is replicated (<see cref="ClusterState.AppendCoordinatorRecords"/>).
+    /// </summary>
+    public CoordinatorWrite? Append(string groupId, IEnumerable<(byte[] Key, byte[]? Value)> records)
     {
         var list = records.ToList();
-        if (list.Count == 0) return;
+        if (list.Count == 0) return null;
         var partition = PartitionOf(groupId);
         long now = NowMs;
         byte[] batch = OffsetStore.Batch(list, now);
-        _cluster.AppendAsLeader(partition, batch, now);
+        var write = _cluster.AppendCoordinatorRecords(partition, batch, now);
         _cluster.SignalDataArrived();
+        return write;
     }
 
     /// <summary>Writes a group's metadata record (after a generation change).</summary>
-    public void PersistGroup(Group group) =>
+    public CoordinatorWrite? PersistGroup(Group group) =>
         Append(group.Id, [(OffsetStore.GroupKey(group.Id), OffsetStore.GroupValue(group, NowMs))]);
 
     /// <summary>Replays <c>__consumer_offsets</c> (recovered from the data directory) into groups and offsets.</summary>

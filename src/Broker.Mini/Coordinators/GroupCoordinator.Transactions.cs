@@ -69,7 +69,7 @@ internal sealed partial class GroupCoordinator
         using var builder = new RecordBatchBuilder(1024) { ProducerId = producerId, ProducerEpoch = epoch, BaseSequence = -1, IsTransactional = true };
         foreach (var (key, value) in records) builder.Append(now, key, value);
         byte[] batch = builder.Build().ToArray();
-        _cluster.AppendAsLeader(partition, batch, now);
+        _cluster.AppendCoordinatorRecords(partition, batch, now);
         _cluster.SignalDataArrived();
     }
 }

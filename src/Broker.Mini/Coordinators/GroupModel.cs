@@ -102,6 +102,9 @@ internal sealed class Group(string id)
     /// <summary>Bumped whenever a rebalance starts or ends, so stale join/sync timers can tell they no longer apply.</summary>
     public int RebalanceVersion { get; set; }
 
+    /// <summary>The generation whose leader assignment is being written (answered once replicated), or -1.</summary>
+    public int StoringGeneration { get; set; } = -1;
+
     public ITimer? RebalanceTimer { get; set; }
 
     /// <summary>Unix ms when the current join phase must end (the rebalance timeout).</summary>

@@ -151,8 +151,12 @@ internal sealed partial class TransactionCoordinator
             };
             builder.AppendEndTransactionMarker(now, commit ? ControlRecordType.Commit : ControlRecordType.Abort, coordinatorEpoch);
             byte[] batch = builder.Build().ToArray();
-            _cluster.AppendAsLeader(partition, batch, now);
-            if (topic == GroupCoordinator.OffsetsTopicName) _cluster.GroupCoordinator.CompleteTransaction(txn.ProducerId, index, commit);
+            if (topic == GroupCoordinator.OffsetsTopicName)
+            {
+                _cluster.AppendCoordinatorRecords(partition, batch, now);
+                _cluster.GroupCoordinator.CompleteTransaction(txn.ProducerId, index, commit);
+            }
+            else _cluster.AppendAsLeader(partition, batch, now);
         }
         txn.TimeoutTimer?.Dispose();
         txn.TimeoutTimer = null;

@@ -90,7 +90,7 @@ internal sealed partial class TransactionCoordinator
         var partition = PartitionOf(txn.TransactionalId);
         long now = NowMs;
         byte[] batch = OffsetStore.Batch([(TransactionStore.Key(txn.TransactionalId), TransactionStore.Value(txn))], now);
-        _cluster.AppendAsLeader(partition, batch, now);
+        _cluster.AppendCoordinatorRecords(partition, batch, now);
         _cluster.SignalDataArrived();
     }
 

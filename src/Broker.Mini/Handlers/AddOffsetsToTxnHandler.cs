@@ -6,9 +6,17 @@ namespace Samsa.Broker.Mini.Handlers;
 /// AddOffsetsToTxn (25): adds the group's <c>__consumer_offsets</c> partition to the producer's transaction, so the
 /// transaction's marker reaches the offsets committed by TxnOffsetCommit. PRODUCER_FENCED is INVALID_PRODUCER_EPOCH below v2.
 /// </summary>
-internal sealed class AddOffsetsToTxnHandler : RequestHandler<AddOffsetsToTxnRequest>
+internal sealed class AddOffsetsToTxnHandler : CoordinatorWriteHandler<AddOffsetsToTxnRequest>
 {
     public override ApiKey Key => ApiKey.AddOffsetsToTxn;
+
+    protected override int WriteTimeoutMs(Cluster.ClusterState cluster) => cluster.TransactionWriteTimeoutMs;
+
+    protected override void ApplyWriteError(IKafkaApiMessage response, ErrorCode error)
+    {
+        var r = (AddOffsetsToTxnResponse)response;
+        r.ErrorCode = Replace(r.ErrorCode, error);
+    }
 
     protected override IKafkaApiMessage? Handle(RequestContext context, AddOffsetsToTxnRequest request)
     {

@@ -8,9 +8,17 @@ namespace Samsa.Broker.Mini.Handlers;
 /// batched broker-to-broker verification of KIP-890) is not advertised: Broker.Mini verifies transactional produces
 /// in process. PRODUCER_FENCED is INVALID_PRODUCER_EPOCH below v2.
 /// </summary>
-internal sealed class AddPartitionsToTxnHandler : RequestHandler<AddPartitionsToTxnRequest>
+internal sealed class AddPartitionsToTxnHandler : CoordinatorWriteHandler<AddPartitionsToTxnRequest>
 {
     public override ApiKey Key => ApiKey.AddPartitionsToTxn;
+
+    protected override int WriteTimeoutMs(Cluster.ClusterState cluster) => cluster.TransactionWriteTimeoutMs;
+
+    protected override void ApplyWriteError(IKafkaApiMessage response, ErrorCode error)
+    {
+        var r = (AddPartitionsToTxnResponse)response;
+        foreach (var p in r.ResultsByTopicV3AndBelow.SelectMany(t => t.ResultsByPartition)) p.PartitionErrorCode = Replace(p.PartitionErrorCode, error);
+    }
 
     public override short MaxVersion => 3;
 

@@ -3,9 +3,15 @@ using Samsa.Protocol.Messages;
 namespace Samsa.Broker.Mini.Handlers;
 
 /// <summary>DeleteGroups (42), v0-2: deletes empty groups and their offsets (NON_EMPTY_GROUP while members remain).</summary>
-internal sealed class DeleteGroupsHandler : RequestHandler<DeleteGroupsRequest>
+internal sealed class DeleteGroupsHandler : CoordinatorWriteHandler<DeleteGroupsRequest>
 {
     public override ApiKey Key => ApiKey.DeleteGroups;
+
+    protected override void ApplyWriteError(IKafkaApiMessage response, ErrorCode error)
+    {
+        var r = (DeleteGroupsResponse)response;
+        foreach (var g in r.Results) g.ErrorCode = Replace(g.ErrorCode, error);
+    }
 
     protected override IKafkaApiMessage? Handle(RequestContext context, DeleteGroupsRequest request)
     {

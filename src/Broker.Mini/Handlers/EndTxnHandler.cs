@@ -7,9 +7,17 @@ namespace Samsa.Broker.Mini.Handlers;
 /// before the response. v5 (transactions v2, KIP-890) is not advertised, so clients stay on the v1 protocol.
 /// PRODUCER_FENCED is INVALID_PRODUCER_EPOCH below v2.
 /// </summary>
-internal sealed class EndTxnHandler : RequestHandler<EndTxnRequest>
+internal sealed class EndTxnHandler : CoordinatorWriteHandler<EndTxnRequest>
 {
     public override ApiKey Key => ApiKey.EndTxn;
+
+    protected override int WriteTimeoutMs(Cluster.ClusterState cluster) => cluster.TransactionWriteTimeoutMs;
+
+    protected override void ApplyWriteError(IKafkaApiMessage response, ErrorCode error)
+    {
+        var r = (EndTxnResponse)response;
+        r.ErrorCode = Replace(r.ErrorCode, error);
+    }
 
     public override short MaxVersion => 4;
 

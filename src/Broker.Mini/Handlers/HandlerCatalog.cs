@@ -22,6 +22,7 @@ internal static class HandlerCatalog
         list.Add(new IncrementalAlterConfigsHandler());
         list.Add(new DeleteRecordsHandler());
         list.Add(new DescribeClusterHandler());
+        list.Add(new ElectLeadersHandler());
         list.Add(new DescribeLogDirsHandler());
         // Group coordinator.
         list.Add(new JoinGroupHandler());

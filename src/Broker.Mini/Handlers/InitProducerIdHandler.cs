@@ -9,9 +9,20 @@ namespace Samsa.Broker.Mini.Handlers;
 /// the previous epoch, INVALID_TRANSACTION_TIMEOUT above <c>transaction.max.timeout.ms</c>. PRODUCER_FENCED is
 /// reported as INVALID_PRODUCER_EPOCH below v4, as Kafka does.
 /// </summary>
-internal sealed class InitProducerIdHandler : RequestHandler<InitProducerIdRequest>
+internal sealed class InitProducerIdHandler : CoordinatorWriteHandler<InitProducerIdRequest>
 {
     public override ApiKey Key => ApiKey.InitProducerId;
+
+    protected override int WriteTimeoutMs(Cluster.ClusterState cluster) => cluster.TransactionWriteTimeoutMs;
+
+    protected override void ApplyWriteError(IKafkaApiMessage response, ErrorCode error)
+    {
+        var r = (InitProducerIdResponse)response;
+        if (r.ErrorCode != 0) return;
+        r.ErrorCode = (short)error;
+        r.ProducerId = -1;
+        r.ProducerEpoch = -1;
+    }
 
     protected override IKafkaApiMessage? Handle(RequestContext context, InitProducerIdRequest request)
     {

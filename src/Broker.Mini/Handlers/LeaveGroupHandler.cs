@@ -3,9 +3,16 @@ using Samsa.Protocol.Messages;
 namespace Samsa.Broker.Mini.Handlers;
 
 /// <summary>LeaveGroup (13), v0-5: one member (v0-2) or a batch of members by id or group.instance.id (v3+).</summary>
-internal sealed class LeaveGroupHandler : RequestHandler<LeaveGroupRequest>
+internal sealed class LeaveGroupHandler : CoordinatorWriteHandler<LeaveGroupRequest>
 {
     public override ApiKey Key => ApiKey.LeaveGroup;
+
+    protected override void ApplyWriteError(IKafkaApiMessage response, ErrorCode error)
+    {
+        var r = (LeaveGroupResponse)response;
+        r.ErrorCode = Replace(r.ErrorCode, error);
+        foreach (var m in r.Members) m.ErrorCode = Replace(m.ErrorCode, error);
+    }
 
     protected override IKafkaApiMessage? Handle(RequestContext context, LeaveGroupRequest request)
     {

@@ -7,9 +7,15 @@ namespace Samsa.Broker.Mini.Handlers;
 /// OffsetCommit (8), v0-9: checks the generation (or, for consumer groups, the member epoch: STALE_MEMBER_EPOCH at
 /// v9), then stores offsets, leader epochs and metadata in <c>__consumer_offsets</c>. v2-4 carry an explicit retention.
 /// </summary>
-internal sealed class OffsetCommitHandler : RequestHandler<OffsetCommitRequest>
+internal sealed class OffsetCommitHandler : CoordinatorWriteHandler<OffsetCommitRequest>
 {
     public override ApiKey Key => ApiKey.OffsetCommit;
+
+    protected override void ApplyWriteError(IKafkaApiMessage response, ErrorCode error)
+    {
+        var r = (OffsetCommitResponse)response;
+        foreach (var p in r.Topics.SelectMany(t => t.Partitions)) p.ErrorCode = Replace(p.ErrorCode, error);
+    }
 
     protected override IKafkaApiMessage? Handle(RequestContext context, OffsetCommitRequest request)
     {

@@ -3,9 +3,15 @@ using Samsa.Protocol.Messages;
 namespace Samsa.Broker.Mini.Handlers;
 
 /// <summary>OffsetDelete (47): deletes committed offsets, except of topics the group still subscribes to (GROUP_SUBSCRIBED_TO_TOPIC).</summary>
-internal sealed class OffsetDeleteHandler : RequestHandler<OffsetDeleteRequest>
+internal sealed class OffsetDeleteHandler : CoordinatorWriteHandler<OffsetDeleteRequest>
 {
     public override ApiKey Key => ApiKey.OffsetDelete;
+
+    protected override void ApplyWriteError(IKafkaApiMessage response, ErrorCode error)
+    {
+        var r = (OffsetDeleteResponse)response;
+        foreach (var p in r.Topics.SelectMany(t => t.Partitions)) p.ErrorCode = Replace(p.ErrorCode, error);
+    }
 
     protected override IKafkaApiMessage? Handle(RequestContext context, OffsetDeleteRequest request)
     {

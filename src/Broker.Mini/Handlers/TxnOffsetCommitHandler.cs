@@ -8,9 +8,15 @@ namespace Samsa.Broker.Mini.Handlers;
 /// offsets partition in it (AddOffsetsToTxn first, else INVALID_TXN_STATE); the member is validated when a
 /// generation is given (v3+). The offsets stay pending until EndTxn. PRODUCER_FENCED is INVALID_PRODUCER_EPOCH below v3.
 /// </summary>
-internal sealed class TxnOffsetCommitHandler : RequestHandler<TxnOffsetCommitRequest>
+internal sealed class TxnOffsetCommitHandler : CoordinatorWriteHandler<TxnOffsetCommitRequest>
 {
     public override ApiKey Key => ApiKey.TxnOffsetCommit;
+
+    protected override void ApplyWriteError(IKafkaApiMessage response, ErrorCode error)
+    {
+        var r = (TxnOffsetCommitResponse)response;
+        foreach (var p in r.Topics.SelectMany(t => t.Partitions)) p.ErrorCode = Replace(p.ErrorCode, error);
+    }
 
     protected override IKafkaApiMessage? Handle(RequestContext context, TxnOffsetCommitRequest request)
     {

@@ -44,10 +44,8 @@ internal static class LogCleaner
         var lastBatchOf = new Dictionary<long, long>();
         for (int s = 0; s < segments.Count; s++)
         {
-            var segment = segments[s];
-            for (int e = 0; e < segment.Entries.Count; e++)
+            foreach (var bytes in segments[s].Batches())
             {
-                var bytes = segment.BatchBytes(e);
                 var header = RecordBatchHeader.Read(bytes.Span);
                 if (header.ProducerId >= 0 && !header.IsControl) lastBatchOf[header.ProducerId] = header.BaseOffset;
                 if (s >= cleanable || header.IsControl || IsAborted(header, aborted)) continue;
@@ -66,10 +64,9 @@ internal static class LogCleaner
             bool tombstonesExpire = nowMs - segment.LastModifiedMs > settings.DeleteRetentionMs;
             bool retainedTombstone = false;
             int dropped = 0;
-            var kept = new List<ReadOnlyMemory<byte>>(segment.Entries.Count);
-            for (int e = 0; e < segment.Entries.Count; e++)
+            var kept = new List<ReadOnlyMemory<byte>>();
+            foreach (var bytes in segment.Batches())
             {
-                var bytes = segment.BatchBytes(e);
                 var header = RecordBatchHeader.Read(bytes.Span);
                 if (header.IsControl)
                 {
@@ -130,7 +127,7 @@ internal static class LogCleaner
             if (segments[s + 1].BaseOffset > firstDirty)
             {
                 dirty += segment.Length;
-                if (!segment.IsEmpty) oldestDirty = Math.Min(oldestDirty, segment.Entries[0].MaxTimestamp);
+                if (!segment.IsEmpty) oldestDirty = Math.Min(oldestDirty, segment.FirstBatchMaxTimestamp);
             }
             else if (segment.MayHaveTombstones && nowMs - segment.LastModifiedMs > settings.DeleteRetentionMs)
             {

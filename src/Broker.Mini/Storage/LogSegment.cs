@@ -1,31 +1,46 @@
+using System.Buffers.Binary;
 using Samsa.Protocol.Records;
 
 namespace Samsa.Broker.Mini.Storage;
 
-/// <summary>Where one batch sits in a segment, plus what the offset and time indexes need about it.</summary>
-internal readonly record struct BatchEntry(
-    int Position, int Size, long BaseOffset, long LastOffset, long MaxTimestamp, long MaxTimestampSoFar, int LeaderEpoch);
-
 /// <summary>
-/// One log segment: batches laid end to end in a growable buffer (mirrored to a file in disk mode), with a dense
-/// in-memory index (one entry per batch) serving as both the offset index and the time index.
+/// One log segment: batches laid end to end in a growable buffer (mirrored to a <c>.log</c> file in disk mode), with
+/// Kafka's sparse offset and time indexes (<see cref="OffsetIndex"/>, <see cref="TimeIndex"/>; <c>.index</c> and
+/// <c>.timeindex</c> files in disk mode). An index entry is added for a batch when more than <c>index.interval.bytes</c>
+/// lie between the last indexed batch and it; lookups binary-search the index, then scan batch headers from there.
 /// Bytes below <see cref="Length"/> never change, so readers may keep slices of an older buffer after a regrowth.
 /// </summary>
-internal sealed class LogSegment : IDisposable
+internal sealed partial class LogSegment : IDisposable
 {
+    private const int LastOffsetDeltaOffset = 23;
+    private const int MaxTimestampOffset = 35;
     private byte[] _buffer;
-    private readonly List<BatchEntry> _entries = new();
     private FileStream? _file;
+    private readonly OffsetIndex _offsetIndex;
+    private readonly TimeIndex _timeIndex;
 
-    public LogSegment(long baseOffset, long createdMs, string? path, int initialCapacity = 4096)
+    /// <summary>
+    /// A segment at <paramref name="baseOffset"/>. When <paramref name="recovering"/>, recovery is loading it: the indexes
+    /// are built in memory and reconciled with the files by <see cref="FinishRecovery"/>; otherwise index files are created empty.
+    /// </summary>
+    public LogSegment(long baseOffset, long createdMs, string? path, in LogLimits limits, int initialCapacity = 4096, bool recovering = false)
     {
         BaseOffset = baseOffset;
         CreatedMs = createdMs;
         LastModifiedMs = createdMs;
         Path = path;
+        NextOffset = baseOffset;
+        IndexIntervalBytes = limits.IndexIntervalBytes;
         _buffer = new byte[Math.Max(initialCapacity, 256)];
-        if (path is not null)
-            _file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
+        _offsetIndex = new OffsetIndex(baseOffset, IndexPath(path, ".index"), limits.SegmentIndexBytes);
+        _timeIndex = new TimeIndex(baseOffset, IndexPath(path, ".timeindex"), limits.SegmentIndexBytes);
+        if (path is null) return;
+        _file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
+        if (!recovering)
+        {
+            _offsetIndex.CreateFile(active: true);
+            _timeIndex.CreateFile(active: true);
+        }
     }
 
     public long BaseOffset { get; }
@@ -35,6 +50,9 @@ internal sealed class LogSegment : IDisposable
 
     public string? Path { get; }
 
+    /// <summary>index.interval.bytes for this segment's future appends (the topic's current value).</summary>
+    public int IndexIntervalBytes { get; set; }
+
     /// <summary>Wall-clock time of the last append (the file's last write time after recovery): the cleaner's tombstone clock.</summary>
     public long LastModifiedMs { get; set; }
 
@@ -43,86 +61,122 @@ internal sealed class LogSegment : IDisposable
 
     public int Length { get; private set; }
 
-    public IReadOnlyList<BatchEntry> Entries => _entries;
-
-    public bool IsEmpty => _entries.Count == 0;
+    public bool IsEmpty => Length == 0;
 
     /// <summary>The next offset after this segment's last batch, or the base offset when empty.</summary>
-    public long NextOffset => _entries.Count == 0 ? BaseOffset : _entries[^1].LastOffset + 1;
+    public long NextOffset { get; private set; }
 
-    public long MaxTimestamp => _entries.Count == 0 ? -1 : _entries[^1].MaxTimestampSoFar;
+    /// <summary>The largest batch max timestamp in the segment, or -1.</summary>
+    public long MaxTimestamp { get; private set; } = -1;
+
+    /// <summary>The last offset of the (first) batch holding <see cref="MaxTimestamp"/> (Kafka's shallow offset of the max timestamp).</summary>
+    public long OffsetOfMaxTimestamp { get; private set; } = -1;
+
+    /// <summary>Batch headers read by lookups and reads so far (tests check that an index lookup scans only a few).</summary>
+    public long BatchesScanned { get; private set; }
+
+    public OffsetIndex OffsetIndex => _offsetIndex;
+
+    public TimeIndex TimeIndex => _timeIndex;
+
+    /// <summary>True when another batch ending at <paramref name="lastOffset"/> could not be indexed: roll first.</summary>
+    public bool MustRollFor(long lastOffset) =>
+        _offsetIndex.IsFull || _timeIndex.IsFull || lastOffset - BaseOffset > int.MaxValue;
 
     /// <summary>Appends a batch whose offsets are already assigned; writes it through to the file in disk mode.</summary>
     public void Append(ReadOnlySpan<byte> batch, in RecordBatchHeader header, bool writeFile = true)
     {
-        EnsureCapacity(Length + batch.Length);
-        batch.CopyTo(_buffer.AsSpan(Length));
+        int position = Length;
+        EnsureCapacity(position + batch.Length);
+        batch.CopyTo(_buffer.AsSpan(position));
         if (_file is not null && writeFile)
         {
-            _file.Position = Length;
+            _file.Position = position;
             _file.Write(batch);
-            _file.Flush();
         }
-        long soFar = Math.Max(header.MaxTimestamp, _entries.Count == 0 ? -1 : _entries[^1].MaxTimestampSoFar);
-        _entries.Add(new BatchEntry(Length, batch.Length, header.BaseOffset, header.LastOffset, header.MaxTimestamp, soFar,
-            header.PartitionLeaderEpoch));
         Length += batch.Length;
-    }
-
-    /// <summary>The index of the first batch whose last offset is at least <paramref name="offset"/>, or Count.</summary>
-    public int FindByOffset(long offset)
-    {
-        int lo = 0, hi = _entries.Count;
-        while (lo < hi)
+        NextOffset = header.LastOffset + 1;
+        if (header.MaxTimestamp > MaxTimestamp)
         {
-            int mid = (lo + hi) >>> 1;
-            if (_entries[mid].LastOffset < offset) lo = mid + 1; else hi = mid;
+            MaxTimestamp = header.MaxTimestamp;
+            OffsetOfMaxTimestamp = header.LastOffset;
         }
-        return lo;
-    }
-
-    /// <summary>The index of the first batch whose running max timestamp reaches <paramref name="timestamp"/>, or Count.</summary>
-    public int FindByTimestamp(long timestamp)
-    {
-        int lo = 0, hi = _entries.Count;
-        while (lo < hi)
+        // Kafka's LogSegment.append: bytesSinceLastIndexEntry counts from the start of the last indexed batch.
+        if (position - _offsetIndex.LastPosition > IndexIntervalBytes)
         {
-            int mid = (lo + hi) >>> 1;
-            if (_entries[mid].MaxTimestampSoFar < timestamp) lo = mid + 1; else hi = mid;
+            _offsetIndex.Append(header.LastOffset, position);
+            _timeIndex.MaybeAppend(MaxTimestamp, OffsetOfMaxTimestamp);
         }
-        return lo;
     }
 
-    /// <summary>The stored bytes of one batch (no copy).</summary>
-    public ReadOnlyMemory<byte> BatchBytes(int entry) => _buffer.AsMemory(_entries[entry].Position, _entries[entry].Size);
+    /// <summary>The position of the first batch whose last offset is at least <paramref name="offset"/>, or <see cref="Length"/>.</summary>
+    public int PositionOf(long offset) => ScanForOffset(_offsetIndex.Lookup(offset), offset);
+
+    /// <summary>A position at or before the first batch whose max timestamp reaches <paramref name="timestamp"/>.</summary>
+    public int PositionForTimestamp(long timestamp)
+    {
+        long below = _timeIndex.LookupBelow(timestamp);
+        return below < 0 ? 0 : PositionOf(below);
+    }
+
+    /// <summary>The stored bytes of the batch at <paramref name="position"/> (no copy).</summary>
+    public ReadOnlyMemory<byte> BatchAt(int position) => _buffer.AsMemory(position, SizeAt(position));
+
+    /// <summary>The next batch position after the one at <paramref name="position"/>.</summary>
+    public int NextPosition(int position) => position + SizeAt(position);
+
+    /// <summary>Every batch from <paramref name="position"/> to the end, in order.</summary>
+    public IEnumerable<ReadOnlyMemory<byte>> Batches(int position = 0)
+    {
+        while (position < Length)
+        {
+            var batch = BatchAt(position);
+            position += batch.Length;
+            yield return batch;
+        }
+    }
+
+    /// <summary>The max timestamp of the first batch, or -1 when empty.</summary>
+    public long FirstBatchMaxTimestamp => Length == 0 ? -1 : MaxTimestampAt(0);
 
     /// <summary>
-    /// Whole batches from entry <paramref name="first"/> on, at most <paramref name="maxBytes"/> (but at least one batch when
+    /// Whole batches from <paramref name="position"/> on, at most <paramref name="maxBytes"/> (but at least one batch when
     /// <paramref name="minOneBatch"/>), stopping before any batch that starts at or beyond <paramref name="upperBound"/>.
     /// Returns a slice of the stored bytes, not a copy.
     /// </summary>
-    public ReadOnlyMemory<byte> Read(int first, int maxBytes, bool minOneBatch, long upperBound)
+    public ReadOnlyMemory<byte> Read(int position, int maxBytes, bool minOneBatch, long upperBound)
     {
-        int start = first < _entries.Count ? _entries[first].Position : Length;
-        int end = start;
-        for (int i = first; i < _entries.Count; i++)
+        int end = position;
+        while (end < Length)
         {
-            var e = _entries[i];
-            if (e.BaseOffset >= upperBound) break;
-            if (end - start + e.Size > maxBytes && !(minOneBatch && i == first)) break;
-            end = e.Position + e.Size;
+            BatchesScanned++;
+            if (BaseOffsetAt(end) >= upperBound) break;
+            int size = SizeAt(end);
+            if (end - position + size > maxBytes && !(minOneBatch && end == position)) break;
+            end += size;
         }
-        return _buffer.AsMemory(start, end - start);
+        return _buffer.AsMemory(position, end - position);
     }
 
-    /// <summary>Drops every batch from entry <paramref name="entry"/> on (recovery and truncation).</summary>
-    public void TruncateFromEntry(int entry)
+    /// <summary>Drops every batch whose base offset is at or after <paramref name="offset"/>, and the index entries past the cut.</summary>
+    public void TruncateFrom(long offset)
     {
-        if (entry >= _entries.Count) return;
-        int position = _entries[entry].Position;
-        _entries.RemoveRange(entry, _entries.Count - entry);
+        int position = PositionOf(offset);
+        if (position < Length && BaseOffsetAt(position) < offset) position += SizeAt(position);
+        if (position >= Length) return;
         Length = position;
         _file?.SetLength(position);
+        RecomputeTail();
+        _offsetIndex.TruncateToPosition(position);
+        _timeIndex.TruncateToOffset(NextOffset);
+    }
+
+    /// <summary>Kafka's onBecomeInactiveSegment: a last time index entry for the max timestamp, then both index files trimmed.</summary>
+    public void OnBecomeInactive()
+    {
+        _timeIndex.MaybeAppend(MaxTimestamp, OffsetOfMaxTimestamp);
+        _offsetIndex.Trim();
+        _timeIndex.Trim();
     }
 
     /// <summary>Cuts the file to <paramref name="length"/> bytes (a torn tail found at recovery).</summary>
@@ -133,13 +187,58 @@ internal sealed class LogSegment : IDisposable
         _file?.Dispose();
         _file = null;
         if (Path is not null && File.Exists(Path)) File.Delete(Path);
+        _offsetIndex.DeleteFile();
+        _timeIndex.DeleteFile();
     }
 
+    /// <summary>Kafka's LogSegment.close: a last time index entry for the max timestamp, then the files are trimmed and closed.</summary>
     public void Dispose()
     {
         _file?.Dispose();
         _file = null;
+        _timeIndex.MaybeAppend(MaxTimestamp, OffsetOfMaxTimestamp);
+        _offsetIndex.Dispose();
+        _timeIndex.Dispose();
     }
+
+    internal static string? IndexPath(string? logPath, string extension) =>
+        logPath is null ? null : System.IO.Path.ChangeExtension(logPath, extension);
+
+    private int ScanForOffset(int position, long offset)
+    {
+        while (position < Length)
+        {
+            BatchesScanned++;
+            if (LastOffsetAt(position) >= offset) return position;
+            position += SizeAt(position);
+        }
+        return Length;
+    }
+
+    /// <summary>Recomputes the next offset and the max timestamp from the batches (after truncation).</summary>
+    private void RecomputeTail()
+    {
+        NextOffset = BaseOffset;
+        MaxTimestamp = -1;
+        OffsetOfMaxTimestamp = -1;
+        for (int p = 0; p < Length; p += SizeAt(p))
+        {
+            NextOffset = LastOffsetAt(p) + 1;
+            if (MaxTimestampAt(p) > MaxTimestamp)
+            {
+                MaxTimestamp = MaxTimestampAt(p);
+                OffsetOfMaxTimestamp = LastOffsetAt(p);
+            }
+        }
+    }
+
+    private long BaseOffsetAt(int position) => BinaryPrimitives.ReadInt64BigEndian(_buffer.AsSpan(position));
+
+    private int SizeAt(int position) => BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(position + 8)) + RecordBatchHeader.LogOverhead;
+
+    private long LastOffsetAt(int position) => BaseOffsetAt(position) + BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(position + LastOffsetDeltaOffset));
+
+    private long MaxTimestampAt(int position) => BinaryPrimitives.ReadInt64BigEndian(_buffer.AsSpan(position + MaxTimestampOffset));
 
     private void EnsureCapacity(int needed)
     {

@@ -37,13 +37,14 @@ internal sealed partial class PartitionLog
             old.Dispose();
             File.Move(path + CleanedSuffix, path, overwrite: true);
         }
-        var cleaned = new LogSegment(old.BaseOffset, old.CreatedMs, old.Path, size)
+        var cleaned = new LogSegment(old.BaseOffset, old.CreatedMs, old.Path, _limits, size)
         {
             LastModifiedMs = old.LastModifiedMs,
             MayHaveTombstones = mayHaveTombstones,
         };
         foreach (var batch in batches)
             cleaned.Append(batch.Span, Protocol.Records.RecordBatchHeader.Read(batch.Span), writeFile: false);
+        cleaned.OnBecomeInactive();
         _segments[index] = cleaned;
         if (old.Path is null) old.Dispose();
     }

@@ -6,6 +6,9 @@ namespace Samsa.Broker.Mini.Storage;
 
 internal sealed partial class PartitionLog
 {
+    /// <summary>How many segments' index files recovery rebuilt from the log (missing, short or inconsistent ones).</summary>
+    public int IndexesRebuilt { get; private set; }
+
     /// <summary>
     /// Loads every segment file in order, validating each batch's framing, magic and CRC. The first bad or torn batch
     /// ends the log: its file is truncated there and later segment files are deleted, as Kafka's recovery does.
@@ -19,6 +22,9 @@ internal sealed partial class PartitionLog
             .ToList();
         // A cleaned copy that never replaced its segment (a crash during cleaning) is discarded; the original is intact.
         foreach (string leftover in Directory.GetFiles(_dir!, "*" + CleanedSuffix)) File.Delete(leftover);
+        // Index files whose segment is gone (Kafka deletes them too).
+        foreach (string index in Directory.GetFiles(_dir!, "*.*index"))
+            if (!File.Exists(System.IO.Path.ChangeExtension(index, ".log"))) File.Delete(index);
         bool torn = false;
         foreach (var (path, baseOffset) in files)
         {
@@ -28,7 +34,7 @@ internal sealed partial class PartitionLog
                 continue;
             }
             byte[] bytes = File.ReadAllBytes(path);
-            var segment = new LogSegment(baseOffset, nowMs, path, bytes.Length)
+            var segment = new LogSegment(baseOffset, nowMs, path, _limits, bytes.Length, recovering: true)
             {
                 LastModifiedMs = new DateTimeOffset(File.GetLastWriteTimeUtc(path)).ToUnixTimeMilliseconds(),
             };
@@ -60,7 +66,14 @@ internal sealed partial class PartitionLog
             }
             _segments.Add(segment);
         }
-        if (_segments.Count == 0) _segments.Add(new LogSegment(0, nowMs, SegmentPath(0)));
+        if (_segments.Count == 0) _segments.Add(NewSegment(0, nowMs));
+        for (int i = 0; i < _segments.Count; i++)
+        {
+            var segment = _segments[i];
+            if (segment.FinishRecovery(active: i == _segments.Count - 1) is not { } reason) continue;
+            IndexesRebuilt++;
+            Log.IndexRebuilt(_logger, segment.Path!, reason);
+        }
         LogStartOffset = _segments[0].BaseOffset;
         string checkpoint = System.IO.Path.Combine(_dir!, LogStartCheckpoint);
         if (File.Exists(checkpoint) && long.TryParse(File.ReadAllText(checkpoint), NumberStyles.Integer, CultureInfo.InvariantCulture, out long saved))

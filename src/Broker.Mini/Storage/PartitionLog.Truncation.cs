@@ -7,7 +7,8 @@ internal sealed partial class PartitionLog
 
     /// <summary>
     /// Drops every batch whose base offset is at or after <paramref name="offset"/> (a follower reconciling a divergent
-    /// tail with its leader): later segments are deleted, the one holding the offset is cut, and epochs past it forgotten.
+    /// tail with its leader): later segments are deleted, the one holding the offset is cut along with its index entries
+    /// past the cut, and epochs past it forgotten.
     /// </summary>
     public void TruncateTo(long offset)
     {
@@ -19,10 +20,7 @@ internal sealed partial class PartitionLog
             _segments.RemoveAt(_segments.Count - 1);
             last.DeleteFile();
         }
-        var active = _segments[^1];
-        int entry = 0;
-        while (entry < active.Entries.Count && active.Entries[entry].BaseOffset < offset) entry++;
-        active.TruncateFromEntry(entry);
+        _segments[^1].TruncateFrom(offset);
         _epochs.RemoveAll(e => e.StartOffset >= LogEndOffset);
         Log.LogTruncated(_logger, _name, LogEndOffset);
     }
@@ -33,7 +31,7 @@ internal sealed partial class PartitionLog
         foreach (var s in _segments) s.DeleteFile();
         _segments.Clear();
         _epochs.Clear();
-        _segments.Add(new LogSegment(offset, nowMs, SegmentPath(offset)));
+        _segments.Add(NewSegment(offset, nowMs));
         LogStartOffset = offset;
         WriteCheckpoint();
         Log.LogTruncated(_logger, _name, offset);

@@ -5,8 +5,17 @@ using Samsa.Protocol.Records;
 
 namespace Samsa.Broker.Mini.Storage;
 
-/// <summary>Segment roll and retention limits, from the topic's effective configs.</summary>
-internal readonly record struct LogLimits(int SegmentBytes, long SegmentMs, long RetentionMs, long RetentionBytes);
+/// <summary>Segment roll, index and retention limits, from the topic's effective configs (Kafka's defaults for the index ones).</summary>
+internal readonly record struct LogLimits(
+    int SegmentBytes, long SegmentMs, long RetentionMs, long RetentionBytes,
+    int IndexIntervalBytes = LogLimits.DefaultIndexIntervalBytes, int SegmentIndexBytes = LogLimits.DefaultSegmentIndexBytes)
+{
+    public const int DefaultIndexIntervalBytes = 4096;
+    public const int DefaultSegmentIndexBytes = 10 * 1024 * 1024;
+
+    /// <summary>Limits that never roll nor retain, with the default index settings.</summary>
+    public static LogLimits Unbounded => new(int.MaxValue, long.MaxValue, -1, -1);
+}
 
 /// <summary>
 /// The segmented log of one partition: append, read, offset/time lookups, log start offset, leader epoch cache,
@@ -22,12 +31,14 @@ internal sealed partial class PartitionLog : IDisposable
     private readonly string? _dir;
     private readonly string _name;
     private readonly ILogger _logger;
+    private LogLimits _limits;
 
-    private PartitionLog(string name, string? dir, ILogger logger)
+    private PartitionLog(string name, string? dir, ILogger logger, in LogLimits limits)
     {
         _name = name;
         _dir = dir;
         _logger = logger;
+        _limits = limits;
     }
 
     public long LogStartOffset { get; private set; }
@@ -38,13 +49,16 @@ internal sealed partial class PartitionLog : IDisposable
 
     public long SizeInBytes => _segments.Sum(s => (long)s.Length);
 
-    /// <summary>Opens (and recovers) the log in <paramref name="dir"/>, or creates an in-memory log when it is null.</summary>
-    public static PartitionLog Open(string name, string? dir, long nowMs, ILogger logger)
+    /// <summary>
+    /// Opens (and recovers) the log in <paramref name="dir"/>, or creates an in-memory log when it is null.
+    /// <paramref name="limits"/> supplies the index settings for the segments it opens (Kafka's defaults when null).
+    /// </summary>
+    public static PartitionLog Open(string name, string? dir, long nowMs, ILogger logger, LogLimits? limits = null)
     {
-        var log = new PartitionLog(name, dir, logger);
+        var log = new PartitionLog(name, dir, logger, limits ?? LogLimits.Unbounded);
         if (dir is null)
         {
-            log._segments.Add(new LogSegment(0, nowMs, null));
+            log._segments.Add(log.NewSegment(0, nowMs));
             return log;
         }
         Directory.CreateDirectory(dir);
@@ -55,9 +69,12 @@ internal sealed partial class PartitionLog : IDisposable
     /// <summary>Appends one batch (offsets already assigned), rolling first when the active segment is full or old.</summary>
     public void Append(ReadOnlySpan<byte> batch, in RecordBatchHeader header, in LogLimits limits, long nowMs)
     {
+        _limits = limits;
         var active = _segments[^1];
-        if (!active.IsEmpty && (active.Length + (long)batch.Length > limits.SegmentBytes || nowMs - active.CreatedMs >= limits.SegmentMs))
+        if (!active.IsEmpty && (active.Length + (long)batch.Length > limits.SegmentBytes || nowMs - active.CreatedMs >= limits.SegmentMs
+            || active.MustRollFor(header.LastOffset)))
             active = Roll(nowMs);
+        active.IndexIntervalBytes = limits.IndexIntervalBytes;
         active.Append(batch, header);
         active.LastModifiedMs = nowMs;
         active.MayHaveTombstones = true;
@@ -73,41 +90,45 @@ internal sealed partial class PartitionLog : IDisposable
 
     /// <summary>
     /// Whole batches from the one containing <paramref name="offset"/>, within one segment, up to <paramref name="maxBytes"/>
-    /// (at least one batch when <paramref name="minOneBatch"/>), below <paramref name="upperBound"/>. No copy is made.
+    /// (at least one batch when <paramref name="minOneBatch"/>), below <paramref name="upperBound"/>. The position comes
+    /// from the segment's offset index plus a short scan. No copy is made.
     /// </summary>
     public ReadOnlyMemory<byte> Read(long offset, int maxBytes, bool minOneBatch, long upperBound)
     {
         for (int s = FindSegment(offset); s < _segments.Count; s++)
         {
             var segment = _segments[s];
-            int entry = segment.FindByOffset(offset);
-            if (entry < segment.Entries.Count) return segment.Read(entry, maxBytes, minOneBatch, upperBound);
+            int position = segment.PositionOf(offset);
+            if (position < segment.Length) return segment.Read(position, maxBytes, minOneBatch, upperBound);
         }
         return ReadOnlyMemory<byte>.Empty;
     }
 
-    /// <summary>Every stored batch at or after <paramref name="offset"/>, in order (for lookups that look inside batches).</summary>
+    /// <summary>Every stored batch from the one containing <paramref name="offset"/> on, in order (for lookups that look inside batches).</summary>
     public IEnumerable<ReadOnlyMemory<byte>> BatchesFrom(long offset)
     {
         for (int s = FindSegment(offset); s < _segments.Count; s++)
         {
             var segment = _segments[s];
-            for (int e = segment.FindByOffset(offset); e < segment.Entries.Count; e++) yield return segment.BatchBytes(e);
+            foreach (var batch in segment.Batches(segment.PositionOf(offset))) yield return batch;
         }
     }
 
-    /// <summary>The first record at or after <paramref name="timestamp"/> (offset, timestamp, leader epoch), or null.</summary>
+    /// <summary>
+    /// The first record at or after <paramref name="timestamp"/> (offset, timestamp, leader epoch), or null: Kafka's
+    /// lookup through the first segment whose max timestamp reaches it, its time index, its offset index, then a scan.
+    /// </summary>
     public (long Offset, long Timestamp, int Epoch)? FindByTimestamp(long timestamp)
     {
         foreach (var segment in _segments)
         {
             if (segment.MaxTimestamp < timestamp) continue;
-            for (int e = segment.FindByTimestamp(timestamp); e < segment.Entries.Count; e++)
+            foreach (var batch in segment.Batches(segment.PositionForTimestamp(timestamp)))
             {
-                var entry = segment.Entries[e];
-                if (entry.MaxTimestamp < timestamp || entry.LastOffset < LogStartOffset) continue;
-                var found = FirstRecordAtOrAfter(segment.BatchBytes(e), timestamp);
-                if (found is { } hit) return (hit.Offset, hit.Timestamp, entry.LeaderEpoch);
+                var header = RecordBatchHeader.Read(batch.Span);
+                if (header.MaxTimestamp < timestamp || header.LastOffset < LogStartOffset) continue;
+                var found = FirstRecordAtOrAfter(batch, timestamp, LogStartOffset);
+                if (found is { } hit) return (hit.Offset, hit.Timestamp, header.PartitionLeaderEpoch);
             }
         }
         return null;
@@ -116,18 +137,27 @@ internal sealed partial class PartitionLog : IDisposable
     /// <summary>The record with the largest timestamp (the earliest such record on ties), or null for an empty log.</summary>
     public (long Offset, long Timestamp, int Epoch)? FindMaxTimestamp()
     {
-        long best = long.MinValue;
-        (LogSegment Segment, int Entry)? where = null;
+        (LogSegment Segment, long Timestamp, long Offset)? best = null;
         foreach (var segment in _segments)
-            for (int e = 0; e < segment.Entries.Count; e++)
-                if (segment.Entries[e].LastOffset >= LogStartOffset && segment.Entries[e].MaxTimestamp > best)
+        {
+            var (timestamp, offset) = (segment.MaxTimestamp, segment.OffsetOfMaxTimestamp);
+            if (offset < LogStartOffset && timestamp >= 0)
+            {
+                // The segment's max lies below the log start (DeleteRecords): look at what is left of it.
+                (timestamp, offset) = (-1, -1);
+                foreach (var batch in segment.Batches(segment.PositionOf(LogStartOffset)))
                 {
-                    best = segment.Entries[e].MaxTimestamp;
-                    where = (segment, e);
+                    var h = RecordBatchHeader.Read(batch.Span);
+                    if (h.MaxTimestamp > timestamp) (timestamp, offset) = (h.MaxTimestamp, h.LastOffset);
                 }
-        if (where is not { } w) return null;
-        var hit = FirstRecordAtOrAfter(w.Segment.BatchBytes(w.Entry), best);
-        return hit is { } h ? (h.Offset, h.Timestamp, w.Segment.Entries[w.Entry].LeaderEpoch) : null;
+            }
+            if (timestamp >= 0 && timestamp > (best?.Timestamp ?? -1)) best = (segment, timestamp, offset);
+        }
+        if (best is not { } b) return null;
+        var bytes = b.Segment.BatchAt(b.Segment.PositionOf(b.Offset));
+        var header = RecordBatchHeader.Read(bytes.Span);
+        var hit = FirstRecordAtOrAfter(bytes, b.Timestamp, LogStartOffset);
+        return hit is { } x ? (x.Offset, x.Timestamp, header.PartitionLeaderEpoch) : null;
     }
 
     /// <summary>The leader epoch of the batch holding <paramref name="offset"/>, or -1.</summary>
@@ -200,7 +230,8 @@ internal sealed partial class PartitionLog : IDisposable
     private LogSegment Roll(long nowMs)
     {
         long baseOffset = LogEndOffset;
-        var segment = new LogSegment(baseOffset, nowMs, SegmentPath(baseOffset));
+        _segments[^1].OnBecomeInactive();
+        var segment = NewSegment(baseOffset, nowMs);
         _segments.Add(segment);
         Log.SegmentRolled(_logger, _name, baseOffset);
         return segment;
@@ -226,6 +257,8 @@ internal sealed partial class PartitionLog : IDisposable
         return lo;
     }
 
+    private LogSegment NewSegment(long baseOffset, long nowMs) => new(baseOffset, nowMs, SegmentPath(baseOffset), _limits);
+
     private string? SegmentPath(long baseOffset) =>
         _dir is null ? null : System.IO.Path.Combine(_dir, baseOffset.ToString("D20", CultureInfo.InvariantCulture) + ".log");
 
@@ -237,15 +270,15 @@ internal sealed partial class PartitionLog : IDisposable
         File.Move(path + ".tmp", path, overwrite: true);
     }
 
-    private static (long Offset, long Timestamp)? FirstRecordAtOrAfter(ReadOnlyMemory<byte> batch, long timestamp)
+    private static (long Offset, long Timestamp)? FirstRecordAtOrAfter(ReadOnlyMemory<byte> batch, long timestamp, long minOffset)
     {
         var header = RecordBatchHeader.Read(batch.Span);
         if (header.TimestampType == TimestampType.LogAppendTime)
-            return header.MaxTimestamp >= timestamp ? (header.BaseOffset, header.MaxTimestamp) : null;
+            return header.MaxTimestamp >= timestamp ? (Math.Max(header.BaseOffset, minOffset), header.MaxTimestamp) : null;
         using var reader = new RecordBatchReader(batch, verifyCrc: false);
         if (!reader.MoveNextBatch()) return null;
         foreach (var record in reader.GetRecords())
-            if (record.Timestamp >= timestamp) return (record.Offset, record.Timestamp);
+            if (record.Offset >= minOffset && record.Timestamp >= timestamp) return (record.Offset, record.Timestamp);
         return null;
     }
 

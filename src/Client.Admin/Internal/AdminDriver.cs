@@ -90,6 +90,8 @@ internal sealed class AdminDriver
                         if (failure.IsRetriable || IsRoutingError(failure.ErrorCode))
                         {
                             retry[key] = error;
+                            // The controller may have moved (it went down): look it up again, as Java's admin does.
+                            if (route(key).Kind == RouteKind.Controller) refreshController = true;
                             continue;
                         }
                     }
