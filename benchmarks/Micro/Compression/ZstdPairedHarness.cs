@@ -8,7 +8,7 @@ namespace Samsa.Benchmarks.Micro.Compression;
 /// <summary>
 /// Paired zstd decompression timing: managed and native run in turn inside one process, so both see the same machine
 /// load, and the median of the per-pair speed ratios is reported. On a shared machine this is steadier than separate
-/// BenchmarkDotNet rows. Run: <c>dotnet run -c Release --project benchmarks/Micro -- zstd-paired [seconds-per-case]</c>.
+/// BenchmarkDotNet rows. Run: <c>dotnet run -c Release --project benchmarks/Micro -- zstd-paired [seconds-per-case] [case-name filter]</c>.
 /// </summary>
 internal static class ZstdPairedHarness
 {
@@ -17,6 +17,7 @@ internal static class ZstdPairedHarness
     public static void Run(string[] args)
     {
         double seconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3;
+        string filter = args.Length > 2 ? args[2] : "";
         Console.WriteLine($"# zstd paired decompression, {seconds:F1} s per case, load {LoadAverage()}");
         Console.WriteLine("case                      median  best   samsa MB/s  native MB/s  pairs");
         foreach (string corpus in new[] { "json", "random" })
@@ -29,8 +30,13 @@ internal static class ZstdPairedHarness
                 byte[] ours = writer.WrittenSpan.ToArray();
                 byte[] scratch = new byte[(int)LibZstd.CompressBound(Size)];
                 byte[] native = scratch.AsSpan(0, LibZstd.Compress(input, scratch, level)).ToArray();
-                Measure($"{corpus} L{level} own frame", input, ours, native, seconds);
-                Measure($"{corpus} L{level} native frame", input, native, native, seconds);
+                foreach ((string name, byte[] frame) in new[] { ($"{corpus} L{level} own frame", ours), ($"{corpus} L{level} native frame", native) })
+                {
+                    if (name.Contains(filter, StringComparison.Ordinal))
+                    {
+                        Measure(name, input, frame, native, seconds);
+                    }
+                }
             }
         }
     }
