@@ -211,7 +211,7 @@ internal static unsafe partial class SequencesDecoder
 
     /// <summary>The next <paramref name="count"/> (0..56) bits of the window after <paramref name="consumed"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Peek(ulong bits, int consumed, int count) => (uint)(((bits << consumed) >> 1) >> (63 - count));
+    private static uint Peek(ulong bits, int consumed, int count) => (uint)(((bits << consumed) >> 1) >> (count ^ 63));
 
     /// <summary>Executes a sequence with exact-length copies, for the last bytes of the output (already bounds-checked).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
