@@ -55,6 +55,9 @@ internal static unsafe partial class SequencesDecoder
             byte* litEnd = litBase + literalCount;
             byte* op = outBase + outPos;
             byte* oend = outBase + output.Length;
+
+            // The fast path needs FastSlack bytes of room after a sequence (never true for a tiny output).
+            byte* oendFast = output.Length >= FastSlack ? oend - FastSlack : outBase;
             int remaining = sequenceCount;
             while (true)
             {
@@ -138,14 +141,14 @@ internal static unsafe partial class SequencesDecoder
                     bits = Unsafe.ReadUnaligned<ulong>(ptr);
                 }
 
-                // Execute: every check is on values from the input, before any pointer moves.
-                if (literalLength > (nuint)(litEnd - lit))
+                // Execute: every check is on values from the input, before any pointer moves. Lengths are below 2^18,
+                // so the pointer sums cannot wrap.
+                byte* litNext = lit + literalLength;
+                if (litNext > litEnd)
                 {
                     ZstdThrow.Corrupt("sequence uses more literals than decoded");
                 }
 
-                nuint total = (nuint)literalLength + matchLength;
-                nuint room = (nuint)(oend - op);
                 byte* opLit = op + literalLength;
                 if ((nuint)(offset - 1) >= (nuint)(opLit - outBase))
                 {
@@ -153,7 +156,8 @@ internal static unsafe partial class SequencesDecoder
                     ZstdThrow.Corrupt("match offset reaches before the start of the frame");
                 }
 
-                if (total + FastSlack <= room)
+                byte* opEnd = opLit + matchLength;
+                if (opEnd <= oendFast)
                 {
                     Copy16(op, lit);
                     if (literalLength > 16)
@@ -161,9 +165,7 @@ internal static unsafe partial class SequencesDecoder
                         WildCopy(op + 16, lit + 16, opLit);
                     }
 
-                    lit += literalLength;
                     byte* match = opLit - offset;
-                    byte* opEnd = opLit + matchLength;
                     if (offset >= 16)
                     {
                         WildCopy(opLit, match, opEnd);
@@ -172,21 +174,19 @@ internal static unsafe partial class SequencesDecoder
                     {
                         CopyShortOffset(opLit, match, offset, opEnd);
                     }
-
-                    op = opEnd;
                 }
                 else
                 {
-                    if (total > room)
+                    if (opEnd > oend)
                     {
                         ZstdThrow.Corrupt("decompressed data exceeds the declared content size or the size limit");
                     }
 
                     ExecuteExact(op, lit, literalLength, offset, matchLength);
-                    lit += literalLength;
-                    op += total;
                 }
 
+                op = opEnd;
+                lit = litNext;
                 if (remaining == 0)
                 {
                     break;
