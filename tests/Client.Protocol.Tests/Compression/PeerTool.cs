@@ -6,7 +6,8 @@ namespace Samsa.Protocol.Tests.Compression;
 /// <summary>Runs third-party compression tools (installed by scripts/install-peers.sh).</summary>
 internal static class PeerTool
 {
-    private static readonly Lazy<string?> PythonWithSnappy = new(FindPythonWithSnappy);
+    private static readonly Lazy<string?> PythonWithSnappy = new(() => FindPythonWith("snappy"));
+    private static readonly Lazy<string?> PythonWithZstandard = new(() => FindPythonWith("zstandard"));
 
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
@@ -21,6 +22,13 @@ internal static class PeerTool
         Check(PythonWithSnappy.Value is not null, "python3 with the snappy module (python3-snappy) is not installed; run scripts/install-peers.sh", output);
 
     public static byte[] Python(string script, byte[] stdin) => Run(PythonWithSnappy.Value!, ["-c", script], stdin);
+
+    public static bool RequirePythonZstandard(ITestOutputHelper output) =>
+        Check(PythonWithZstandard.Value is not null, "python3 with the zstandard module (python3-zstandard) is not installed; run scripts/install-peers.sh", output);
+
+    /// <summary>Runs <paramref name="script"/> with the python3 that has the zstandard module; <paramref name="arguments"/> follow it in sys.argv.</summary>
+    public static byte[] PythonZstandard(string script, byte[] stdin, params string[] arguments) =>
+        Run(PythonWithZstandard.Value!, ["-c", script, .. arguments], stdin);
 
     public static byte[] Run(string fileName, IReadOnlyList<string> arguments, byte[] stdin)
     {
@@ -97,7 +105,7 @@ internal static class PeerTool
         return null;
     }
 
-    private static string? FindPythonWithSnappy()
+    private static string? FindPythonWith(string module)
     {
         // The Debian package installs for the system interpreter, which a pyenv shim may hide.
         foreach (string python in new[] { "/usr/bin/python3", FindOnPath("python3") ?? "" })
@@ -109,7 +117,7 @@ internal static class PeerTool
 
             try
             {
-                Run(python, ["-c", "import snappy"], []);
+                Run(python, ["-c", "import " + module], []);
                 return python;
             }
             catch (InvalidOperationException)

@@ -1,13 +1,10 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-
 namespace Samsa.Protocol.Compression.Zstd;
 
 /// <summary>
 /// Decodes a block's sequences section (RFC 8878 section 3.1.1.3.2) and executes each sequence as it is decoded:
 /// literals from the literal buffer, then a match copied from earlier output of the same frame.
 /// </summary>
-internal static unsafe class SequencesDecoder
+internal static partial class SequencesDecoder
 {
     /// <summary>
     /// Decodes and executes the sequences in <paramref name="src"/>, writing to <paramref name="output"/> from <paramref name="outPos"/>.
@@ -75,142 +72,8 @@ internal static unsafe class SequencesDecoder
             ZstdThrow.Corrupt("sequence bitstream missing");
         }
 
-        fixed (byte* sp = stream)
-        fixed (byte* litBase = ctx.Literals)
-        fixed (byte* outBase = output)
-        fixed (FseEntry* llTable = ctx.LiteralsLengthTable)
-        fixed (FseEntry* ofTable = ctx.OffsetTable)
-        fixed (FseEntry* mlTable = ctx.MatchLengthTable)
-        {
-            var br = new BackwardBitReader(sp, stream.Length);
-            nuint llState = (nuint)br.Read(ctx.LiteralsLengthLog);
-            nuint ofState = (nuint)br.Read(ctx.OffsetLog);
-            nuint mlState = (nuint)br.Read(ctx.MatchLengthLog);
-            br.Reload();
-
-            byte* lit = litBase;
-            byte* litEnd = litBase + literalCount;
-            byte* op = outBase + outPos;
-            byte* oend = outBase + output.Length;
-            uint rep0 = ctx.Rep0, rep1 = ctx.Rep1, rep2 = ctx.Rep2;
-
-            for (int i = 0; i < sequenceCount; i++)
-            {
-                FseEntry ll = llTable[llState];
-                FseEntry ml = mlTable[mlState];
-                FseEntry of = ofTable[ofState];
-
-                uint offsetValue = of.BaseValue + (uint)br.Read(of.NbAddBits);
-                uint matchLength = ml.BaseValue + (uint)br.Read(ml.NbAddBits);
-                if (of.NbAddBits + ml.NbAddBits + ll.NbAddBits >= 31)
-                {
-                    br.Reload();
-                }
-
-                uint literalLength = ll.BaseValue + (uint)br.Read(ll.NbAddBits);
-
-                uint offset;
-                if (offsetValue > 3)
-                {
-                    offset = offsetValue - 3;
-                    rep2 = rep1;
-                    rep1 = rep0;
-                    rep0 = offset;
-                }
-                else
-                {
-                    uint index = offsetValue - 1 + (literalLength == 0 ? 1u : 0u);
-                    if (index == 0)
-                    {
-                        offset = rep0;
-                    }
-                    else
-                    {
-                        offset = index == 1 ? rep1 : index == 2 ? rep2 : rep0 - 1;
-                        if (index != 1)
-                        {
-                            rep2 = rep1;
-                        }
-
-                        rep1 = rep0;
-                        rep0 = offset;
-                    }
-                }
-
-                if (i + 1 < sequenceCount)
-                {
-                    llState = ll.NewState + (nuint)br.Read(ll.NbBits);
-                    mlState = ml.NewState + (nuint)br.Read(ml.NbBits);
-                    ofState = of.NewState + (nuint)br.Read(of.NbBits);
-                    br.Reload();
-                }
-
-                // Execute.
-                if (literalLength > (nuint)(litEnd - lit))
-                {
-                    ZstdThrow.Corrupt("sequence uses more literals than decoded");
-                }
-
-                nuint total = (nuint)literalLength + matchLength;
-                if (total > (nuint)(oend - op))
-                {
-                    ZstdThrow.Corrupt("decompressed data exceeds the declared content size or the size limit");
-                }
-
-                if (offset == 0 || offset > (nuint)(op - outBase) + literalLength)
-                {
-                    ZstdThrow.Corrupt("match offset reaches before the start of the frame");
-                }
-
-                if ((nuint)(oend - op) >= total + 32)
-                {
-                    Copy16(op, lit);
-                    if (literalLength > 16)
-                    {
-                        WildCopy(op + 16, lit + 16, (nint)literalLength - 16);
-                    }
-
-                    op += literalLength;
-                    lit += literalLength;
-                    byte* match = op - offset;
-                    if (offset >= 16)
-                    {
-                        WildCopy(op, match, (nint)matchLength);
-                    }
-                    else
-                    {
-                        CopyShortOffset(op, match, offset, matchLength);
-                    }
-
-                    op += matchLength;
-                }
-                else
-                {
-                    Buffer.MemoryCopy(lit, op, literalLength, literalLength);
-                    op += literalLength;
-                    lit += literalLength;
-                    byte* match = op - offset;
-                    for (uint k = 0; k < matchLength; k++)
-                    {
-                        op[k] = match[k];
-                    }
-
-                    op += matchLength;
-                }
-            }
-
-            if (!br.IsComplete)
-            {
-                ZstdThrow.Corrupt("sequence bitstream not fully consumed");
-            }
-
-            ctx.Rep0 = rep0;
-            ctx.Rep1 = rep1;
-            ctx.Rep2 = rep2;
-            int newPos = (int)(op - outBase);
-            int litUsed = (int)(lit - litBase);
-            return CopyLastLiterals(ctx.Literals, litUsed, literalCount - litUsed, output, newPos);
-        }
+        int used = DecodeAndExecute(ctx, stream, sequenceCount, literalCount, output, outPos, out int litUsed);
+        return CopyLastLiterals(ctx.Literals, litUsed, literalCount - litUsed, output, used);
     }
 
     private static int CopyLastLiterals(byte[] literals, int from, int count, Span<byte> output, int outPos)
@@ -222,56 +85,6 @@ internal static unsafe class SequencesDecoder
 
         literals.AsSpan(from, count).CopyTo(output.Slice(outPos));
         return outPos + count;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Copy16(byte* dst, byte* src) =>
-        Unsafe.WriteUnaligned(dst, Unsafe.ReadUnaligned<Vector128<byte>>(src));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WildCopy(byte* dst, byte* src, nint length)
-    {
-        byte* end = dst + length;
-        do
-        {
-            Copy16(dst, src);
-            Copy16(dst + 16, src + 16);
-            dst += 32;
-            src += 32;
-        }
-        while (dst < end);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyShortOffset(byte* op, byte* match, uint offset, uint length)
-    {
-        // The first 8 bytes one at a time (they may overlap), then 8-byte steps at a multiple of the period >= 8.
-        for (int k = 0; k < 8; k++)
-        {
-            op[k] = match[k];
-        }
-
-        if (length <= 8)
-        {
-            return;
-        }
-
-        uint distance = offset;
-        while (distance < 8)
-        {
-            distance += offset;
-        }
-
-        byte* end = op + length;
-        byte* d = op + 8;
-        byte* s = d - distance;
-        do
-        {
-            Unsafe.WriteUnaligned(d, Unsafe.ReadUnaligned<ulong>(s));
-            d += 8;
-            s += 8;
-        }
-        while (d < end);
     }
 
     private static int ReadTable(ZstdDecoderContext ctx, ReadOnlySpan<byte> src, int mode, int kind)
