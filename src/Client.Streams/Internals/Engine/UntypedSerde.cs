@@ -50,6 +50,9 @@ internal abstract class UntypedSerde
 
         public override byte[]? Serialize(object? value, string topic, MessageComponent component, Headers? headers)
         {
+            // A missing value of a value type (a table delete of a count) is a null record, not the type's default.
+            if (value is null && typeof(T).IsValueType && Nullable.GetUnderlyingType(typeof(T)) is null)
+                return null;
             _buffer.ResetWrittenCount();
             return serde.Serializer.Serialize(ProcessorNode.Cast<T>(value), _buffer, new SerializationContext(topic, component, headers))
                 ? _buffer.WrittenSpan.ToArray()
