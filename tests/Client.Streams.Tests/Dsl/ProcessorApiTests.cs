@@ -155,7 +155,7 @@ public sealed class ProcessorApiTests
         var model = (Internals.Building.TopologyModel)topology.Build();
         // Drive the task directly so both partitions are queued before processing.
         // so both partitions are queued before processing.
-        var env = new RecordingEnvironment();
+        using var env = new RecordingEnvironment();
         var task = model.CreateStreamTask(new TaskId(0, 0), env);
         task.Initialize();
         byte[] V(string s) => System.Text.Encoding.UTF8.GetBytes(s);
