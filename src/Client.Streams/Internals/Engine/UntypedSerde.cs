@@ -44,7 +44,9 @@ internal abstract class UntypedSerde
 
     private sealed class Typed<T>(ISerde<T> serde) : UntypedSerde
     {
-        private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new();
+        // Serdes are shared by every task of the topology, and tasks run on several stream threads: one buffer per thread.
+        [ThreadStatic]
+        private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
 
         public override object Inner => serde;
 
@@ -53,9 +55,10 @@ internal abstract class UntypedSerde
             // A missing value of a value type (a table delete of a count) is a null record, not the type's default.
             if (value is null && typeof(T).IsValueType && Nullable.GetUnderlyingType(typeof(T)) is null)
                 return null;
-            _buffer.ResetWrittenCount();
-            return serde.Serializer.Serialize(ProcessorNode.Cast<T>(value), _buffer, new SerializationContext(topic, component, headers))
-                ? _buffer.WrittenSpan.ToArray()
+            var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>();
+            buffer.ResetWrittenCount();
+            return serde.Serializer.Serialize(ProcessorNode.Cast<T>(value), buffer, new SerializationContext(topic, component, headers))
+                ? buffer.WrittenSpan.ToArray()
                 : null;
         }
 
