@@ -38,7 +38,7 @@ internal sealed class InMemoryBytesMap : IBytesMap
         else _map.Set(key, value, out _);
     }
 
-    public IKeyValueIterator<byte[], byte[]> Range(byte[]? from, byte[]? to, bool reverse) => new MapIterator<byte[]>(_map.Range(from, to, reverse), static v => v);
+    public IKeyValueIterator<byte[], byte[]> Range(byte[]? from, byte[]? to, bool reverse) => new MapIterator<byte[]>(_map.Range(from, to, reverse), static n => n.Value);
 
     public long Count => _map.Count;
 

@@ -6,7 +6,6 @@ namespace Samsa.Streams.State.Internals;
 /// <summary>Key and value serialization for a typed store, with the changelog topic as serde context.</summary>
 internal sealed class StoreSerdes<TKey, TValue>
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new();
     private readonly string _storeName;
     private SerializationContext _keyContext;
     private SerializationContext _valueContext;
@@ -35,17 +34,17 @@ internal sealed class StoreSerdes<TKey, TValue>
     public byte[] Key(TKey key)
     {
         if (key is null) throw new ArgumentNullException(nameof(key), $"Store {_storeName} does not accept null keys.");
-        _buffer.ResetWrittenCount();
-        return KeySerde.Serializer.Serialize(key, _buffer, _keyContext)
-            ? _buffer.WrittenSpan.ToArray()
+        var buffer = SerializationBuffer.Get();
+        return KeySerde.Serializer.Serialize(key, buffer, _keyContext)
+            ? buffer.WrittenSpan.ToArray()
             : throw new ArgumentException($"The key serde of store {_storeName} wrote a null key.", nameof(key));
     }
 
     public byte[]? Value(TValue? value)
     {
         if (value is null) return null;
-        _buffer.ResetWrittenCount();
-        return ValueSerde.Serializer.Serialize(value, _buffer, _valueContext) ? _buffer.WrittenSpan.ToArray() : null;
+        var buffer = SerializationBuffer.Get();
+        return ValueSerde.Serializer.Serialize(value, buffer, _valueContext) ? buffer.WrittenSpan.ToArray() : null;
     }
 
     public TKey ReadKey(byte[] bytes) => KeySerde.Deserializer.Deserialize(bytes, false, _keyContext);
@@ -81,4 +80,20 @@ internal sealed class MappedIterator<TKeyIn, TKeyOut, TValue>(IKeyValueIterator<
     public void Reset() => inner.Reset();
 
     public void Dispose() => inner.Dispose();
+}
+
+/// <summary>A per-thread scratch buffer for serializing store keys and values (stores are read from query threads too).</summary>
+internal static class SerializationBuffer
+{
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    /// <summary>The calling thread's buffer, emptied.</summary>
+    public static ArrayBufferWriter<byte> Get()
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        if (buffer.Capacity > 1 << 20) buffer = t_buffer = new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        return buffer;
+    }
 }
