@@ -141,4 +141,53 @@ public sealed class EngineSeamTests
         Assert.Contains(env.Sent, s => s.Topic == "app-KSTREAM-AGGREGATE-STATE-STORE-0000000002-changelog" && s.Partition == 2);
         Assert.Contains(env.Sent, s => s.Topic == "out");
     }
+
+    private sealed class CommittingProcessor : IProcessor<string?, string?, string?, string?>
+    {
+        private IProcessorContext<string?, string?> _context = null!;
+
+        public void Init(IProcessorContext<string?, string?> context) => _context = context;
+
+        public void Process(Record<string?, string?> record)
+        {
+            if (record.Value == "commit")
+                _context.Commit();
+        }
+    }
+
+    [Fact]
+    public void Commit_IsRequestedUntilOffsetsAreTaken()
+    {
+        var model = Topology.Create().AddSource("src", "in").AddProcessor("p", () => new CommittingProcessor(), "src").Build();
+        using var env = new RecordingEnvironment();
+        var task = model.CreateTask(new TaskId(0, 0), env);
+        task.Initialize();
+        task.AddRecord(new ConsumedRecord("in", 0, 7, 1, null, Utf8("x"), null));
+        task.Process();
+        Assert.False(task.CommitRequested);
+        task.AddRecord(new ConsumedRecord("in", 0, 8, 2, null, Utf8("commit"), null));
+        task.Process();
+        Assert.True(task.CommitRequested);
+        Assert.Equal(9, task.CommittableOffsets()[new TopicPartition("in", 0)]);
+        Assert.False(task.CommitRequested);
+        Assert.Equal(0, task.QueuedRecords);
+    }
+
+    [Fact]
+    public void Repartitioned_PartitionCountAndPartitioner_ReachTheModelAndTheCollector()
+    {
+        var builder = new StreamsBuilder();
+        builder.Stream<string?, string?>("in")
+            .Repartition(Repartitioned<string?, string?>.As("spread").WithNumberOfPartitions(6).WithStreamPartitioner((_, k, _, n) => k!.Length % n))
+            .To("out");
+        var model = builder.Build().Build();
+        var topic = Assert.Single(model.RepartitionTopics);
+        Assert.Equal(("spread-repartition", (int?)6), (topic.Name, topic.Partitions));
+        using var env = new RecordingEnvironment();
+        var task = model.CreateTask(new TaskId(0, 0), env);
+        task.Initialize();
+        task.AddRecord(new ConsumedRecord("in", 0, 0, 1, Utf8("abcde"), Utf8("v"), null));
+        task.Process();
+        Assert.Equal(("app-spread-repartition", (int?)1), (env.Sent[0].Topic, env.Sent[0].Partition)); // 5 % 4 partitions in the recording collector
+    }
 }
