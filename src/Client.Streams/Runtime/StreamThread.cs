@@ -59,6 +59,9 @@ internal sealed partial class StreamThread : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>Test hook: while true the loop processes but never commits (so a crash can be simulated mid-transaction).</summary>
+    internal bool PauseCommitsForTest { get; set; }
+
     public StreamThreadState State => (StreamThreadState)Volatile.Read(ref _state);
 
     /// <summary>Raised after every state change (on whichever thread made it).</summary>
@@ -214,6 +217,7 @@ internal sealed partial class StreamThread : IAsyncDisposable
             entry.Task.MaybePunctuateSystemTime();
             commitRequested |= entry.Task.CommitRequested;
         }
+        if (PauseCommitsForTest) return;
         if (commitRequested || _context.Time.GetElapsedTime(_lastCommit).TotalMilliseconds >= commitInterval)
             await CommitAsync().ConfigureAwait(false);
     }
