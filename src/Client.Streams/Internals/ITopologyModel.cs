@@ -83,6 +83,9 @@ internal interface ITaskEnvironment
     /// <paramref name="changelogTopic"/> (already prefixed; null when logging is off) before the task processes records.
     /// </summary>
     void OnStoreRegistered(TaskId id, State.IStateStore store, string? changelogTopic, State.IStateRestoreCallback restore);
+
+    /// <summary>Where tasks log (skipped records and the like); no logging unless the runner overrides it.</summary>
+    Microsoft.Extensions.Logging.ILoggerFactory LoggerFactory => Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
 }
 
 /// <summary>Sends records produced by tasks. The runtime implements it over the (possibly transactional) producer.</summary>
