@@ -29,6 +29,16 @@ public sealed partial class KafkaStreams : IAsyncDisposable
     private GlobalStreamThread? _global;
     private Task? _errorShutdown;
 
+    /// <summary>Creates an instance for <paramref name="topology"/>; nothing connects until <see cref="StartAsync"/>.</summary>
+    /// <param name="topology">The topology to run (built from a <c>StreamsBuilder</c> or the Processor API).</param>
+    /// <param name="config">Settings; <c>application.id</c> and <c>bootstrap.servers</c> are required.</param>
+    /// <param name="loggerFactory">Logging for the runtime and its clients (none when null).</param>
+    /// <param name="timeProvider">The clock (the system clock when null).</param>
+    public KafkaStreams(Topology topology, StreamsConfig config, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+        : this((topology ?? throw new ArgumentNullException(nameof(topology))).Build(config), config, loggerFactory, timeProvider)
+    {
+    }
+
     internal KafkaStreams(ITopologyModel model, StreamsConfig config, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -38,13 +38,3 @@ public enum StreamsUncaughtExceptionResponse
 /// <param name="OldState">The state before.</param>
 /// <param name="NewState">The state now.</param>
 public sealed record KafkaStreamsStateChange(KafkaStreamsState OldState, KafkaStreamsState NewState);
-
-/// <summary>A Kafka Streams runtime failure: bad topology metadata (for example co-partitioned topics with different partition counts), an invalid state transition, or an illegal call.</summary>
-public class StreamsException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public StreamsException(string message) : base(message) { }
-
-    /// <summary>Creates the exception with a cause.</summary>
-    public StreamsException(string message, Exception? inner) : base(message, inner) { }
-}

@@ -66,7 +66,7 @@ public sealed class KafkaStreamsTests
         Assert.False(Directory.Exists(Path.Combine(stateDir, "count", "0_0")));
         await second.StartAsync();
         await RuntimeKit.WaitForStateAsync(second, KafkaStreamsState.Running);
-        var store = second.Store<State.IReadOnlyKeyValueStore<string, long?>>("counts");
+        var store = second.Store<Samsa.Streams.State.IReadOnlyKeyValueStore<string, long?>>("counts");
         Assert.Equal(2, store.Get("a"));
         Assert.Equal(1, store.Get("b"));
         await RuntimeKit.ProduceAsync(cluster, "words", [("a", "4")]);
