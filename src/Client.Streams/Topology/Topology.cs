@@ -9,7 +9,7 @@ namespace Samsa.Streams;
 
 /// <summary>
 /// A processing topology: sources, processors, sinks and state stores (Kafka's <c>Topology</c>). Build it with the
-/// Processor API methods here or with <c>StreamsBuilder</c>, then run it with <c>KafkaStreams</c> or
+/// Processor API methods here or with <see cref="StreamsBuilder"/>, then run it with <c>KafkaStreams</c> or
 /// <c>TopologyTestDriver</c>.
 /// </summary>
 public sealed class Topology

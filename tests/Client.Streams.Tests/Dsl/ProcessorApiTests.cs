@@ -144,7 +144,7 @@ public sealed class ProcessorApiTests
         var output = driver.CreateOutputTopic("out", Serdes.String, Serdes.Int32);
         raw.PipeInput("k", "x");
         good.PipeInput("k", 42);
-        Assert.Equal([new State.KeyValue<string?, int>("k", 42)], output.ReadKeyValuesToList());
+        Assert.Equal([new Samsa.Streams.State.KeyValue<string?, int>("k", 42)], output.ReadKeyValuesToList());
     }
 
     [Fact]

@@ -40,7 +40,7 @@ internal sealed class GlobalStateUpdater : IGlobalStateUpdater
         {
             foreach (var builder in graph.StoreBuilders.Values)
             {
-                var store = builder.Build();
+                var store = builder is IConfigurableStoreBuilder configurable ? configurable.Build(_context.Config) : builder.Build();
                 _context.Stores[builder.Name] = store;
                 _sharedStores[builder.Name] = store;
                 store.Init(_context);

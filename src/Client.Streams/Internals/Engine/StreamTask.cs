@@ -56,7 +56,7 @@ internal sealed class StreamTask : IStreamTask
             return;
         foreach (var builder in _graph.StoreBuilders.Values)
         {
-            var store = builder.Build();
+            var store = builder is IConfigurableStoreBuilder configurable ? configurable.Build(_context.Config) : builder.Build();
             _context.Stores[builder.Name] = store;
             store.Init(_context);
         }

@@ -14,6 +14,9 @@ internal abstract class UntypedSerde
     /// <summary>Deserializes <paramref name="data"/> (null data is a null key or value).</summary>
     public abstract object? Deserialize(byte[]? data, string topic, MessageComponent component, Headers? headers);
 
+    /// <summary>This serde with configured defaults filled in (for wrappers around a possibly missing inner serde).</summary>
+    public virtual UntypedSerde WithDefaults(StreamsConfig config, MessageComponent component, string where) => this;
+
     /// <summary>Wraps a typed serde.</summary>
     public static UntypedSerde Of<T>(ISerde<T> serde) => new Typed<T>(serde);
 
@@ -32,7 +35,7 @@ internal abstract class UntypedSerde
     public static UntypedSerde Resolve(UntypedSerde? given, StreamsConfig config, MessageComponent component, string where)
     {
         if (given is not null)
-            return given;
+            return given.WithDefaults(config, component, where);
         object? fallback = component == MessageComponent.Key ? config.DefaultKeySerde : config.DefaultValueSerde;
         if (fallback is null)
             throw new StreamsException($"No {(component == MessageComponent.Key ? "key" : "value")} serde for {where}: pass one (Consumed, Produced, Grouped, Materialized...) or set StreamsConfig.Default{component}Serde.");
@@ -56,4 +59,11 @@ internal abstract class UntypedSerde
         public override object? Deserialize(byte[]? data, string topic, MessageComponent component, Headers? headers) =>
             serde.Deserializer.Deserialize(data, data is null, new SerializationContext(topic, component, headers));
     }
+}
+
+/// <summary>A store builder that needs the configuration (default serdes) to build; the DSL's stores are these.</summary>
+internal interface IConfigurableStoreBuilder : State.IStoreBuilder
+{
+    /// <summary>A new, unopened store with defaults taken from <paramref name="config"/>.</summary>
+    State.IStateStore Build(StreamsConfig config);
 }

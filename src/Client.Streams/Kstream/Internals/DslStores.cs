@@ -1,0 +1,48 @@
+using Samsa.Streams.Internals.Engine;
+using Samsa.Streams.State;
+
+namespace Samsa.Streams.Kstream.Internals;
+
+/// <summary>
+/// Builds the DSL's timestamped key-value stores through <see cref="Stores"/>, resolving default serdes from the
+/// configuration when the task opens the store (the DSL does not know them when the topology is built).
+/// </summary>
+internal sealed class DslKeyValueStoreBuilder<TKey, TValue>(string name, Materialized<TKey, TValue> materialized, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
+    : IConfigurableStoreBuilder
+{
+    private static readonly IReadOnlyDictionary<string, string> NoConfig = new Dictionary<string, string>();
+
+    public string Name => name;
+
+    public bool LoggingEnabled => materialized.LoggingEnabled;
+
+    public IReadOnlyDictionary<string, string> LogConfig => materialized.LogConfig ?? NoConfig;
+
+    public IStateStore Build() => Build(new StreamsConfig());
+
+    public IStateStore Build(StreamsConfig config)
+    {
+        var keys = materialized.KeySerde ?? keySerde ?? DslSerdes.Default<TKey>(config.DefaultKeySerde, "key", name);
+        var values = materialized.ValueSerde ?? valueSerde ?? DslSerdes.Default<TValue>(config.DefaultValueSerde, "value", name);
+        var supplier = materialized.KeyValueStoreSupplier
+            ?? (materialized.Persistent ? Stores.PersistentTimestampedKeyValueStore(name) : Stores.InMemoryKeyValueStore(name));
+        var builder = Stores.TimestampedKeyValueStoreBuilder(supplier, keys, values);
+        builder = materialized.LoggingEnabled ? builder.WithLoggingEnabled(materialized.LogConfig) : builder.WithLoggingDisabled();
+        return builder.Build();
+    }
+}
+
+/// <summary>Serde helpers of the DSL.</summary>
+internal static class DslSerdes
+{
+    /// <summary>The configured default serde as an <see cref="ISerde{T}"/>, or a failure naming the store.</summary>
+    public static ISerde<T> Default<T>(object? configured, string what, string where) => configured switch
+    {
+        ISerde<T> serde => serde,
+        null => throw new StreamsException($"No {what} serde for {where}: pass one (Materialized, Grouped, Consumed...) or set the default {what} serde."),
+        _ => throw new StreamsException($"The default {what} serde {configured.GetType().Name} does not handle {typeof(T).Name} (needed by {where})."),
+    };
+
+    /// <summary>An untyped wrapper, or null.</summary>
+    public static UntypedSerde? Wrap<T>(ISerde<T>? serde) => serde is null ? null : UntypedSerde.Of(serde);
+}
