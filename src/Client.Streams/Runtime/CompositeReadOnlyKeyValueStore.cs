@@ -8,10 +8,16 @@ internal sealed class CompositeReadOnlyKeyValueStore<TKey, TValue>(IReadOnlyKeyV
 {
     public TValue? Get(TKey key)
     {
+        // A value type's default cannot tell "absent" from a stored default, so confirm with a one-key range.
         foreach (var store in stores)
         {
             var value = store.Get(key);
-            if (value is not null) return value;
+            if (value is not null && !EqualityComparer<TValue>.Default.Equals(value, default!)) return value;
+        }
+        foreach (var store in stores)
+        {
+            using var single = store.Range(key, key);
+            if (single.MoveNext()) return single.Current.Value;
         }
         return default;
     }

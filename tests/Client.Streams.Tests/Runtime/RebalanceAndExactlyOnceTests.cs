@@ -11,26 +11,26 @@ public sealed class RebalanceAndExactlyOnceTests
         await using var cluster = await RuntimeKit.StartClusterAsync();
         await cluster.CreateTopicAsync("words", 4);
         await cluster.CreateTopicAsync("counts-out", 4);
-        var first = new KafkaStreams(TestModel.Counting("words", "counts-out"), RuntimeKit.Config(cluster, "share", RuntimeKit.TempDir()));
+        var first = new KafkaStreams(TestModel.Counting("words", "counts-out"), RuntimeKit.Config(cluster, "share", RuntimeKit.TempDir(), exactlyOnce: true));
         await first.StartAsync();
         await RuntimeKit.WaitUntilAsync(() => first.State == KafkaStreamsState.Running && Tasks(first).Count == 4, "first instance owns all tasks");
 
-        var second = new KafkaStreams(TestModel.Counting("words", "counts-out"), RuntimeKit.Config(cluster, "share", RuntimeKit.TempDir()));
+        var second = new KafkaStreams(TestModel.Counting("words", "counts-out"), RuntimeKit.Config(cluster, "share", RuntimeKit.TempDir(), exactlyOnce: true));
         await second.StartAsync();
         await RuntimeKit.WaitUntilAsync(() => Tasks(first).Count == 2 && Tasks(second).Count == 2
             && first.State == KafkaStreamsState.Running && second.State == KafkaStreamsState.Running, "tasks shared 2/2");
         Assert.Empty(Tasks(first).Intersect(Tasks(second)));
 
-        // One key per partition, twice each, spread over both instances.
+        // Exactly-once keeps the counts exact across the rebalances. One key per partition, twice each, spread over both instances.
         for (int p = 0; p < 4; p++) await RuntimeKit.ProduceAsync(cluster, "words", [($"w{p}", "x"), ($"w{p}", "x")], partition: p);
-        await RuntimeKit.ReadAsync(cluster, "counts-out", 4, 8);
+        await RuntimeKit.ReadAsync(cluster, "counts-out", 4, 8, readCommitted: true);
         await RuntimeKit.WaitUntilAsync(async () => (await RuntimeKit.CommittedAsync(cluster, "share", "words", 4)).Sum() == 8, "offsets committed");
 
         // Closing the first instance moves its tasks (and, through the changelog, their counts) to the second.
         Assert.True(await first.CloseAsync(RuntimeKit.Guard));
         await RuntimeKit.WaitUntilAsync(() => Tasks(second).Count == 4 && second.State == KafkaStreamsState.Running, "second instance owns all tasks");
         for (int p = 0; p < 4; p++) await RuntimeKit.ProduceAsync(cluster, "words", [($"w{p}", "x")], partition: p);
-        var output = await RuntimeKit.ReadAsync(cluster, "counts-out", 4, 12);
+        var output = await RuntimeKit.ReadAsync(cluster, "counts-out", 4, 12, readCommitted: true);
         var last = output.GroupBy(o => o.Key).ToDictionary(g => g.Key, g => g.Select(o => int.Parse(o.Value, System.Globalization.CultureInfo.InvariantCulture)).Max());
         Assert.Equal(4, last.Count);
         Assert.All(last.Values, v => Assert.Equal(3, v));

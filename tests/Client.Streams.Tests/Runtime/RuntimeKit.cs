@@ -107,6 +107,15 @@ internal static class RuntimeKit
         return [.. committed.OrderBy(c => c.Partition).Select(c => c.Offset)];
     }
 
+    /// <summary>The sum of the high watermarks of <paramref name="topic"/>'s partitions.</summary>
+    public static async Task<long> EndOffsetsAsync(MiniCluster cluster, string topic, int partitions)
+    {
+        await using var consumer = new ConsumerBuilder<byte[], byte[]>(new Dictionary<string, string?> { ["bootstrap.servers"] = cluster.BootstrapServers }).Build();
+        long sum = 0;
+        for (int p = 0; p < partitions; p++) sum += (await consumer.QueryWatermarkOffsetsAsync(new TopicPartition(topic, p))).High;
+        return sum;
+    }
+
     public static async Task WaitForStateAsync(KafkaStreams streams, KafkaStreamsState state) =>
         await WaitUntilAsync(() => streams.State == state, $"state {state} (now {streams.State})");
 }

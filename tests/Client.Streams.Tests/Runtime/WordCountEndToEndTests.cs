@@ -59,7 +59,7 @@ public sealed class WordCountEndToEndTests
         await cluster.CreateTopicAsync("words", 2);
         await cluster.CreateTopicAsync("word-counts", 2);
         string stateDir = RuntimeKit.TempDir();
-        var config = RuntimeKit.Config(cluster, "wordcount", stateDir);
+        var config = RuntimeKit.Config(cluster, "wordcount", stateDir, exactlyOnce: true);
         config.NumStreamThreads = 2;
         await RuntimeKit.ProduceAsync(cluster, "text", [("1", "the quick fox"), ("2", "The lazy dog"), ("3", "the end")]);
 
@@ -75,7 +75,7 @@ public sealed class WordCountEndToEndTests
         }
 
         // Wipe local state: the counts come back from the changelog.
-        var again = new KafkaStreams(WordCount(), RuntimeKit.Config(cluster, "wordcount", stateDir));
+        var again = new KafkaStreams(WordCount(), RuntimeKit.Config(cluster, "wordcount", stateDir, exactlyOnce: true));
         again.CleanUp();
         await again.StartAsync();
         await RuntimeKit.ProduceAsync(cluster, "text", [("4", "the fox")]);
@@ -98,6 +98,7 @@ public sealed class WordCountEndToEndTests
             ["Streams:bootstrap.servers"] = cluster.BootstrapServers,
             ["Streams:state.dir"] = RuntimeKit.TempDir(),
             ["Streams:commit.interval.ms"] = "100",
+            ["Streams:processing.guarantee"] = "exactly_once_v2",
             ["Streams:num.stream.threads"] = "2",
             ["Streams:consumer.session.timeout.ms"] = "10000",
         }).Build().GetSection("Streams");
@@ -107,6 +108,7 @@ public sealed class WordCountEndToEndTests
         var config = provider.GetRequiredService<StreamsConfig>();
         Assert.Equal("hosted", config.ApplicationId);
         Assert.Equal(2, config.NumStreamThreads);
+        Assert.True(config.ExactlyOnce);
         Assert.Equal("10000", config.Extra["consumer.session.timeout.ms"]);
 
         var hosted = provider.GetServices<IHostedService>().Single();
@@ -125,6 +127,7 @@ public sealed class WordCountEndToEndTests
         {
             ["bootstrap.servers"] = cluster.BootstrapServers,
             ["fetch.max.wait.ms"] = "50",
+            ["isolation.level"] = "read_committed",
         }).Build();
         consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset("word-counts", p, Offsets.Beginning)));
         var latest = new Dictionary<string, long>();

@@ -44,15 +44,18 @@ internal abstract class UntypedSerde
 
     private sealed class Typed<T>(ISerde<T> serde) : UntypedSerde
     {
-        private readonly System.Buffers.ArrayBufferWriter<byte> _buffer = new();
+        // Serdes are shared by every task of the topology, and tasks run on several stream threads: one buffer per thread.
+        [ThreadStatic]
+        private static System.Buffers.ArrayBufferWriter<byte>? t_buffer;
 
         public override object Inner => serde;
 
         public override byte[]? Serialize(object? value, string topic, MessageComponent component, Headers? headers)
         {
-            _buffer.ResetWrittenCount();
-            return serde.Serializer.Serialize(ProcessorNode.Cast<T>(value), _buffer, new SerializationContext(topic, component, headers))
-                ? _buffer.WrittenSpan.ToArray()
+            var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>();
+            buffer.ResetWrittenCount();
+            return serde.Serializer.Serialize(ProcessorNode.Cast<T>(value), buffer, new SerializationContext(topic, component, headers))
+                ? buffer.WrittenSpan.ToArray()
                 : null;
         }
 
