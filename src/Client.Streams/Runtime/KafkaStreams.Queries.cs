@@ -37,6 +37,9 @@ public sealed partial class KafkaStreams
         return matches.Count > 0 ? Cast<T>(matches[0], name) : throw NotQueryable(name);
     }
 
+    /// <summary>The names of the global stores this instance maintains.</summary>
+    internal IReadOnlyList<string> GlobalStoreNames => _global is null ? [] : [.. _global.Stores.Select(s => s.Store.Name).Distinct()];
+
     private List<IStateStore> QueryableStores(string name, int? partition)
     {
         var result = new List<IStateStore>();
