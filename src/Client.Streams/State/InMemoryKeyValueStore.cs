@@ -66,9 +66,9 @@ internal sealed class InMemoryKeyValueStore : IKeyValueStore<byte[], byte[]>, IS
         return _map.Remove(key, out var previous) ? previous : null;
     }
 
-    public IKeyValueIterator<byte[], byte[]> Range(byte[]? from, byte[]? to) => new MapIterator<byte[]>(_map.Range(from, to, reverse: false), static v => v);
+    public IKeyValueIterator<byte[], byte[]> Range(byte[]? from, byte[]? to) => new MapIterator<byte[]>(_map.Range(from, to, reverse: false), static n => n.Value);
 
-    public IKeyValueIterator<byte[], byte[]> ReverseRange(byte[]? from, byte[]? to) => new MapIterator<byte[]>(_map.Range(from, to, reverse: true), static v => v);
+    public IKeyValueIterator<byte[], byte[]> ReverseRange(byte[]? from, byte[]? to) => new MapIterator<byte[]>(_map.Range(from, to, reverse: true), static n => n.Value);
 
     public IKeyValueIterator<byte[], byte[]> All() => Range(null, null);
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Samsa.Serialization;
 using Samsa.Streams.State.Internals;
 
@@ -11,7 +10,6 @@ namespace Samsa.Streams.State;
 /// </summary>
 internal class TypedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, IKeyValueLookup<TKey, TValue>
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new();
     private readonly bool _timestamped;
     private SerializationContext _keyContext;
     private SerializationContext _valueContext;
@@ -110,15 +108,15 @@ internal class TypedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, 
     private byte[]? SerializeBound(TKey? key)
     {
         if (key is null) return null;
-        _buffer.ResetWrittenCount();
-        return KeySerde.Serializer.Serialize(key, _buffer, _keyContext) ? _buffer.WrittenSpan.ToArray() : null;
+        var buffer = SerializationBuffer.Get();
+        return KeySerde.Serializer.Serialize(key, buffer, _keyContext) ? buffer.WrittenSpan.ToArray() : null;
     }
 
     private byte[]? SerializeValue(TValue? value)
     {
         if (value is null) return null;
-        _buffer.ResetWrittenCount();
-        return ValueSerde.Serializer.Serialize(value, _buffer, _valueContext) ? _buffer.WrittenSpan.ToArray() : null;
+        var buffer = SerializationBuffer.Get();
+        return ValueSerde.Serializer.Serialize(value, buffer, _valueContext) ? buffer.WrittenSpan.ToArray() : null;
     }
 
     private TKey DeserializeKey(byte[] bytes) => KeySerde.Deserializer.Deserialize(bytes, false, _keyContext);

@@ -181,6 +181,43 @@ public sealed class LogStructuredStoreTests
     }
 
     [Fact]
+    public void ValueDamagedAfterOpen_ReadThrowsTypedException()
+    {
+        using var dir = new TempDir();
+        var store = Open(dir.Path);
+        store.Put(Utf8("a"), Utf8("hello"));
+        store.Put(Utf8("b"), Utf8("world"));
+        store.Flush();
+        using (var file = new FileStream(DataFile(dir.Path), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+        {
+            file.Position = LogFile.FileHeaderSize + LogFile.EntryHeaderSize + 1; // first byte of "hello"
+            file.WriteByte((byte)'J');
+        }
+        Assert.Throws<StateStoreCorruptedException>(() => store.Get(Utf8("a")));
+        Assert.Equal("world", Encoding.UTF8.GetString(store.Get(Utf8("b"))!));
+        store.Close();
+    }
+
+    [Fact]
+    public void TimestampedPersistentStore_SurvivesReopen()
+    {
+        using var dir = new TempDir();
+        var builder = Stores.TimestampedKeyValueStoreBuilder(Stores.PersistentTimestampedKeyValueStore("kv"), Serdes.String, Serdes.Int64);
+        var store = builder.Build();
+        store.Init(new StoreTestContext(dir.Path));
+        store.Put("count", new ValueAndTimestamp<long>(0, 10));
+        store.Put("other", new ValueAndTimestamp<long>(5, 20));
+        store.Close();
+
+        store = builder.Build();
+        store.Init(new StoreTestContext(dir.Path));
+        Assert.True(store.TryGet("count", out var count));
+        Assert.Equal(new ValueAndTimestamp<long>(0, 10), count);
+        Assert.False(store.TryGet("missing", out _));
+        store.Close();
+    }
+
+    [Fact]
     public void PersistentStore_WithoutStateDirectory_Throws()
     {
         var store = new LogStructuredKeyValueStore("kv", LogStructuredStoreOptions.Default);

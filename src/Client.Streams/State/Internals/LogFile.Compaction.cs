@@ -17,6 +17,11 @@ internal sealed partial class LogFile
     /// </summary>
     internal void Compact()
     {
+        lock (_lock) CompactLocked();
+    }
+
+    private void CompactLocked()
+    {
         EnsureOpen();
         FlushPending();
         var nodes = new List<OrderedBytesMap<Location>.Node>(_index.Count);

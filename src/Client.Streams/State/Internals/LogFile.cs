@@ -11,7 +11,7 @@ namespace Samsa.Streams.State.Internals;
 /// large enough, the live entries are copied to a new file which atomically replaces the old one. Opening replays the
 /// file; a damaged tail (a torn write) is truncated, damage followed by valid entries throws
 /// <see cref="StateStoreCorruptedException"/>. Lengths read from disk are validated before anything is allocated.
-/// Not thread-safe.
+/// Operations take an internal lock, so interactive queries may read while the owning task writes.
 /// </summary>
 internal sealed partial class LogFile : IDisposable
 {
@@ -25,6 +25,7 @@ internal sealed partial class LogFile : IDisposable
     private readonly LogStructuredStoreOptions _options;
     private readonly OrderedBytesMap<Location> _index = new();
     private readonly byte[] _pending;
+    private readonly Lock _lock = new();
     private byte[] _readBuffer = new byte[256];
     private FileStream _file;
     private int _pendingLength;
@@ -92,12 +93,20 @@ internal sealed partial class LogFile : IDisposable
     /// <summary>The value of <paramref name="key"/>, or null.</summary>
     public byte[]? Get(byte[] key)
     {
-        EnsureOpen();
-        return _index.TryGetValue(key, out var location) ? ReadValue(location) : null;
+        lock (_lock)
+        {
+            EnsureOpen();
+            return _index.TryGetValue(key, out var location) ? ReadValue(location) : null;
+        }
     }
 
     /// <summary>Writes <paramref name="value"/> (null deletes); returns true when the key existed.</summary>
     public bool Put(byte[] key, byte[]? value)
+    {
+        lock (_lock) return PutLocked(key, value);
+    }
+
+    private bool PutLocked(byte[] key, byte[]? value)
     {
         EnsureOpen();
         if (key.Length > _options.MaxKeyBytes) throw new ArgumentException($"Key of {key.Length} bytes exceeds the store limit of {_options.MaxKeyBytes}.", nameof(key));
@@ -130,18 +139,26 @@ internal sealed partial class LogFile : IDisposable
 
     /// <summary>Entries between the inclusive bounds (null is open).</summary>
     public IKeyValueIterator<byte[], byte[]> Range(byte[]? from, byte[]? to, bool reverse) =>
-        new MapIterator<Location>(_index.Range(from, to, reverse), ReadValue);
+        new MapIterator<Location>(_index.Range(from, to, reverse), ReadNode);
 
     /// <summary>Writes buffered entries and fsyncs the file.</summary>
     public void Flush()
     {
-        EnsureOpen();
-        FlushPending();
-        _file.Flush(flushToDisk: true);
+        lock (_lock)
+        {
+            EnsureOpen();
+            FlushPending();
+            _file.Flush(flushToDisk: true);
+        }
     }
 
     /// <summary>Flushes and closes the file.</summary>
     public void Dispose()
+    {
+        lock (_lock) DisposeLocked();
+    }
+
+    private void DisposeLocked()
     {
         if (_closed) return;
         try
@@ -160,10 +177,13 @@ internal sealed partial class LogFile : IDisposable
     /// <summary>Closes the file and deletes the store directory.</summary>
     public void Destroy()
     {
-        _closed = true;
-        _file.Dispose();
-        _index.Clear();
-        if (Directory.Exists(StoreDirectory)) Directory.Delete(StoreDirectory, recursive: true);
+        lock (_lock)
+        {
+            _closed = true;
+            _file.Dispose();
+            _index.Clear();
+            if (Directory.Exists(StoreDirectory)) Directory.Delete(StoreDirectory, recursive: true);
+        }
     }
 
     private void EnsureOpen() => ObjectDisposedException.ThrowIf(_closed, this);
@@ -202,6 +222,11 @@ internal sealed partial class LogFile : IDisposable
         RandomAccess.Write(_file.SafeFileHandle, _pending.AsSpan(0, _pendingLength), _fileLength);
         _fileLength += _pendingLength;
         _pendingLength = 0;
+    }
+
+    private byte[]? ReadNode(OrderedBytesMap<Location>.Node node)
+    {
+        lock (_lock) return node.Removed ? null : ReadValue(node.Value);
     }
 
     private byte[] ReadValue(Location location)

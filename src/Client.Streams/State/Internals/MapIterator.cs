@@ -1,13 +1,16 @@
 namespace Samsa.Streams.State.Internals;
 
-/// <summary>A bytes iterator over an <see cref="OrderedBytesMap{T}"/> cursor; values are produced on demand by <c>read</c>.</summary>
+/// <summary>
+/// A bytes iterator over an <see cref="OrderedBytesMap{T}"/> cursor; values are produced on demand by <c>read</c>,
+/// which returns null for an entry removed in the meantime (it is skipped).
+/// </summary>
 internal sealed class MapIterator<T> : IKeyValueIterator<byte[], byte[]>
 {
     private readonly OrderedBytesMap<T>.Cursor _cursor;
-    private readonly Func<T, byte[]> _read;
+    private readonly Func<OrderedBytesMap<T>.Node, byte[]?> _read;
     private KeyValue<byte[], byte[]> _current;
 
-    public MapIterator(OrderedBytesMap<T>.Cursor cursor, Func<T, byte[]> read)
+    public MapIterator(OrderedBytesMap<T>.Cursor cursor, Func<OrderedBytesMap<T>.Node, byte[]?> read)
     {
         _cursor = cursor;
         _read = read;
@@ -19,14 +22,14 @@ internal sealed class MapIterator<T> : IKeyValueIterator<byte[], byte[]>
 
     public bool MoveNext()
     {
-        var node = _cursor.Next();
-        if (node is null)
+        while (_cursor.Next() is { } node)
         {
-            _current = default;
-            return false;
+            if (_read(node) is not { } value) continue;
+            _current = new KeyValue<byte[], byte[]>(node.Key, value);
+            return true;
         }
-        _current = new KeyValue<byte[], byte[]>(node.Key, _read(node.Value));
-        return true;
+        _current = default;
+        return false;
     }
 
     public byte[] PeekNextKey() => _cursor.Peek()?.Key ?? throw new InvalidOperationException("The iterator has no more entries.");

@@ -3,21 +3,31 @@ namespace Samsa.Streams.State.Internals;
 /// <summary>
 /// A sorted map from byte-array keys (unsigned lexicographic order) to <typeparamref name="T"/>: O(log n) get, put
 /// and delete, and range cursors that survive writes made while they are open (they re-seek after the last key
-/// they returned, as Kafka's store iterators tolerate puts and deletes during iteration). Not thread-safe.
+/// they returned, as Kafka's store iterators tolerate puts and deletes during iteration). Every operation takes an
+/// internal lock, so interactive queries may read while the owning task writes.
 /// </summary>
 internal sealed class OrderedBytesMap<T>
 {
     private readonly SortedSet<Node> _set = new(NodeComparer.Instance);
+    private readonly Lock _lock = new();
     private int _version;
 
     /// <summary>The number of entries.</summary>
-    public int Count => _set.Count;
+    public int Count
+    {
+        get { lock (_lock) return _set.Count; }
+    }
 
     /// <summary>Bumped on every structural change (add or remove).</summary>
     internal int Version => _version;
 
     /// <summary>Looks up <paramref name="key"/>.</summary>
     public bool TryGetValue(byte[] key, out T value)
+    {
+        lock (_lock) return TryGetValueLocked(key, out value);
+    }
+
+    private bool TryGetValueLocked(byte[] key, out T value)
     {
         if (_set.TryGetValue(new Node(key, default!), out var node))
         {
@@ -30,6 +40,11 @@ internal sealed class OrderedBytesMap<T>
 
     /// <summary>Sets the value of <paramref name="key"/>; returns true when the key existed, with its previous value.</summary>
     public bool Set(byte[] key, T value, out T previous)
+    {
+        lock (_lock) return SetLocked(key, value, out previous);
+    }
+
+    private bool SetLocked(byte[] key, T value, out T previous)
     {
         var probe = new Node(key, value);
         if (_set.TryGetValue(probe, out var node))
@@ -47,6 +62,11 @@ internal sealed class OrderedBytesMap<T>
     /// <summary>Removes <paramref name="key"/>; returns true with its value when it existed.</summary>
     public bool Remove(byte[] key, out T previous)
     {
+        lock (_lock) return RemoveLocked(key, out previous);
+    }
+
+    private bool RemoveLocked(byte[] key, out T previous)
+    {
         if (_set.TryGetValue(new Node(key, default!), out var node))
         {
             _set.Remove(node);
@@ -63,9 +83,12 @@ internal sealed class OrderedBytesMap<T>
     /// <summary>Removes every entry.</summary>
     public void Clear()
     {
-        foreach (var node in _set) node.Removed = true;
-        _set.Clear();
-        _version++;
+        lock (_lock)
+        {
+            foreach (var node in _set) node.Removed = true;
+            _set.Clear();
+            _version++;
+        }
     }
 
     /// <summary>A cursor over keys between the inclusive bounds (null is open), forward or in reverse.</summary>
@@ -111,6 +134,11 @@ internal sealed class OrderedBytesMap<T>
         /// <summary>The next live entry without consuming it, or null at the end.</summary>
         public Node? Peek()
         {
+            lock (_map._lock) return PeekLocked();
+        }
+
+        private Node? PeekLocked()
+        {
             if (_peeked is { Removed: false }) return _peeked;
             _peeked = null;
             while (!_done)
@@ -134,7 +162,12 @@ internal sealed class OrderedBytesMap<T>
         /// <summary>Consumes and returns the next live entry, or null at the end.</summary>
         public Node? Next()
         {
-            var node = Peek();
+            lock (_map._lock) return NextLocked();
+        }
+
+        private Node? NextLocked()
+        {
+            var node = PeekLocked();
             if (node is not null)
             {
                 _last = node.Key;
@@ -146,9 +179,12 @@ internal sealed class OrderedBytesMap<T>
         /// <summary>Releases the underlying enumerator.</summary>
         public void Close()
         {
-            _enumerator?.Dispose();
-            _enumerator = null;
-            _done = true;
+            lock (_map._lock)
+            {
+                _enumerator?.Dispose();
+                _enumerator = null;
+                _done = true;
+            }
         }
 
         private void Reseek()
