@@ -75,6 +75,15 @@ public interface IKStream<TKey, TValue>
     /// <summary>Left join with a table: records without a table value are joined with null.</summary>
     IKStream<TKey, TResult> LeftJoin<TOther, TResult>(IKTable<TKey, TOther> table, Func<TValue, TOther?, TResult> joiner, Joined<TKey, TValue, TOther>? joined = null);
 
+    /// <summary>Inner windowed join with another stream.</summary>
+    IKStream<TKey, TResult> Join<TOther, TResult>(IKStream<TKey, TOther> other, Func<TValue, TOther, TResult> joiner, JoinWindows windows, StreamJoined<TKey, TValue, TOther>? streamJoined = null);
+
+    /// <summary>Left windowed join with another stream.</summary>
+    IKStream<TKey, TResult> LeftJoin<TOther, TResult>(IKStream<TKey, TOther> other, Func<TValue, TOther?, TResult> joiner, JoinWindows windows, StreamJoined<TKey, TValue, TOther>? streamJoined = null);
+
+    /// <summary>Outer windowed join with another stream.</summary>
+    IKStream<TKey, TResult> OuterJoin<TOther, TResult>(IKStream<TKey, TOther> other, Func<TValue?, TOther?, TResult> joiner, JoinWindows windows, StreamJoined<TKey, TValue, TOther>? streamJoined = null);
+
     /// <summary>Inner join with a global table through a key selector.</summary>
     IKStream<TKey, TResult> Join<TGlobalKey, TGlobalValue, TResult>(IGlobalKTable<TGlobalKey, TGlobalValue> table, Func<TKey, TValue, TGlobalKey> keySelector,
         Func<TValue, TGlobalValue, TResult> joiner, Named? named = null);
@@ -146,6 +155,12 @@ public interface IKGroupedStream<TKey, TValue>
     /// <summary>Aggregates values per key, starting from <paramref name="initializer"/>.</summary>
     IKTable<TKey, TAggregate> Aggregate<TAggregate>(Func<TAggregate> initializer, Func<TKey, TValue, TAggregate, TAggregate> aggregator,
         Materialized<TKey, TAggregate>? materialized = null, Named? named = null);
+
+    /// <summary>Aggregates in time windows.</summary>
+    ITimeWindowedKStream<TKey, TValue> WindowedBy(TimeWindows windows);
+
+    /// <summary>Aggregates in session windows.</summary>
+    ISessionWindowedKStream<TKey, TValue> WindowedBy(SessionWindows windows);
 }
 
 /// <summary>A re-grouped table, ready to aggregate with adder and subtractor (Kafka's <c>KGroupedTable</c>).</summary>

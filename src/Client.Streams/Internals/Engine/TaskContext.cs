@@ -60,6 +60,9 @@ internal sealed class TaskContext : IStateStoreContext
 
     public bool CommitRequested { get; set; }
 
+    /// <summary>State shared by processors of this task by key (the time tracker of a stream-stream join's two sides).</summary>
+    public Dictionary<string, object> Shared { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Hands <paramref name="record"/> to <paramref name="child"/>, keeping its timestamp as the current one meanwhile.</summary>
     public void Forward(ProcessorNode child, Record<object?, object?> record)
     {

@@ -52,6 +52,9 @@ internal abstract class UntypedSerde
 
         public override byte[]? Serialize(object? value, string topic, MessageComponent component, Headers? headers)
         {
+            // A missing value of a value type (a table delete of a count) is a null record, not the type's default.
+            if (value is null && typeof(T).IsValueType && Nullable.GetUnderlyingType(typeof(T)) is null)
+                return null;
             var buffer = t_buffer ??= new System.Buffers.ArrayBufferWriter<byte>();
             buffer.ResetWrittenCount();
             return serde.Serializer.Serialize(ProcessorNode.Cast<T>(value), buffer, new SerializationContext(topic, component, headers))

@@ -63,8 +63,7 @@ internal sealed partial class KTableImpl<TKey, TValue>(StreamsBuilder builder, s
     public IKStream<TKey, TValue> ToStream(Named? named = null)
     {
         string child = named?.Name ?? builder.NewName("KTABLE-TOSTREAM-");
-        builder.Internal.AddProcessor(child, [name], n => Nodes.Of(n, new LambdaProcessor<TKey, Change<TValue>, TKey, TValue>(
-            (c, r) => c.Forward(r.WithValue(r.Value.HasNew ? r.Value.New : default!)))));
+        builder.Internal.AddProcessor(child, [name], n => new TableToStreamNode<TValue>(n));
         return new KStreamImpl<TKey, TValue>(builder, child, keySerde, valueSerde, false);
     }
 
@@ -83,4 +82,23 @@ internal sealed partial class KTableImpl<TKey, TValue>(StreamsBuilder builder, s
 internal sealed class GlobalKTableImpl<TKey, TValue>(string storeName) : IGlobalKTable<TKey, TValue>
 {
     public string QueryableStoreName => storeName;
+}
+
+/// <summary>
+/// Turns table changes into stream records; a delete is forwarded as a real null (not a value type's default), so
+/// sinks write tombstones even for tables of counts.
+/// </summary>
+internal sealed class TableToStreamNode<TValue>(string name) : Samsa.Streams.Internals.Engine.ProcessorNode(name)
+{
+    private Samsa.Streams.Internals.Engine.TaskContext _task = null!;
+
+    public override void Init(Samsa.Streams.Internals.Engine.TaskContext task) => _task = task;
+
+    public override void Process(Record<object?, object?> record)
+    {
+        var change = (Change<TValue>)record.Value!;
+        var forwarded = new Record<object?, object?>(record.Key, change.HasNew ? change.New : null, record.Timestamp, record.Headers);
+        foreach (var child in Children)
+            _task.Forward(child, forwarded);
+    }
 }
