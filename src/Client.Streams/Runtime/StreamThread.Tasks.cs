@@ -246,15 +246,20 @@ internal sealed partial class StreamThread
                         batch = [];
                     }
                 }
-                var records = new List<KeyValuePair<byte[], byte[]?>>(batch.Count);
+                var records = new List<State.ChangelogRecord>(batch.Count);
                 long last = -1;
                 foreach (var record in batch)
                 {
                     if (record.Offset >= end) continue;
-                    records.Add(new(record.Key ?? [], record.Value));
+                    records.Add(new(record.Key ?? [], record.Value, record.Timestamp));
                     last = record.Offset;
                 }
-                if (records.Count > 0) restore.RestoreBatch(records);
+                if (records.Count > 0)
+                {
+                    // Timestamped stores want the record timestamps; others take key/value pairs.
+                    if (restore is State.IChangelogRestoreCallback withTimestamps) withTimestamps.RestoreRecords(records);
+                    else restore.RestoreBatch([.. records.Select(r => new KeyValuePair<byte[], byte[]?>(r.Key, r.Value))]);
+                }
                 count += records.Count;
                 if (last >= end - 1 || batch.Any(r => r.Offset >= end)) break;
                 if (batch.Count == 0)

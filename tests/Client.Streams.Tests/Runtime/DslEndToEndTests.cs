@@ -27,7 +27,7 @@ public sealed class DslEndToEndTests
         config.Extra["repartition.purge.interval.ms"] = "0";
         await RuntimeKit.ProduceAsync(cluster, "text", [("1", "a b c"), ("2", "a b"), ("3", "a"), ("4", "d a")]);
 
-        await using var streams = new KafkaStreams(builder.Build(), config);
+        var streams = new KafkaStreams(builder.Build(), config);
         await streams.StartAsync();
         var counts = await ReadLatestAsync(cluster, "word-counts", 2, 8);
         Assert.Equal(new Dictionary<string, long> { ["a"] = 4, ["b"] = 2, ["c"] = 1, ["d"] = 1 }, counts);
@@ -44,6 +44,16 @@ public sealed class DslEndToEndTests
         await RuntimeKit.WaitForStateAsync(streams, KafkaStreamsState.Running);
         var store = streams.Store<IReadOnlyKeyValueStore<string?, ValueAndTimestamp<long>>>("counts");
         Assert.Equal(4, store.Get("a").Value);
+        await streams.CloseAsync();
+
+        // Restored from the changelogs with their record timestamps after the local state is wiped.
+        await using var again = new KafkaStreams(builder.Build(), config);
+        again.CleanUp();
+        await again.StartAsync();
+        await RuntimeKit.WaitForStateAsync(again, KafkaStreamsState.Running);
+        var restored = again.Store<IReadOnlyKeyValueStore<string?, ValueAndTimestamp<long>>>("counts").Get("a");
+        Assert.Equal(4, restored.Value);
+        Assert.True(restored.Timestamp > 0, $"timestamp {restored.Timestamp}");
     }
 
     [Fact]
