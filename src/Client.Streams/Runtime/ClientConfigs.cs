@@ -36,8 +36,16 @@ internal static class ClientConfigs
         result["client.id"] = clientId;
         result["enable.auto.commit"] = "false";
         if (config.ExactlyOnce) result["isolation.level"] = "read_committed";
-        if (role == ConsumerRole.Main) result["group.id"] = config.ApplicationId;
-        else result.Remove("group.id");
+        if (role == ConsumerRole.Main)
+        {
+            result["group.id"] = config.ApplicationId;
+            result["partition.assignment.strategy"] = "stream"; // the task assignor (StreamsPartitionAssignor)
+        }
+        else
+        {
+            result.Remove("group.id");
+            result.Remove("partition.assignment.strategy");
+        }
         return result;
     }
 

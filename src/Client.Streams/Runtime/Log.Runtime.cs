@@ -49,6 +49,9 @@ internal static partial class Log
     [LoggerMessage(6517, LogLevel.Warning, "{Thread}: producer replaced after a failed abort")]
     public static partial void ProducerReplaced(ILogger logger, Exception exception, string thread);
 
+    [LoggerMessage(6518, LogLevel.Warning, "{Thread}: skipped {Topic}-{Partition}@{Offset}, already queued up to {Next}")]
+    public static partial void DuplicateRecordSkipped(ILogger logger, string thread, string topic, int partition, long offset, long next);
+
     [LoggerMessage(6520, LogLevel.Debug, "{Thread}: committed {Offsets} offset(s) of {Tasks} task(s)")]
     public static partial void Committed(ILogger logger, string thread, int offsets, int tasks);
 

@@ -41,7 +41,12 @@ internal sealed partial class StreamThread
             {
                 BeginTransactionIfNeeded();
                 if (offsets.Count > 0)
-                    await _producer!.SendOffsetsToTransactionAsync(offsets, new ConsumerGroupMetadata(_context.ApplicationId), _stop.Token).ConfigureAwait(false);
+                {
+                    // KIP-447: the group generation and member id let the broker fence a member that was rebalanced out.
+                    var (generation, memberId) = _consumer!.GroupIdentity;
+                    await _producer!.SendOffsetsToTransactionAsync(offsets, new ConsumerGroupMetadata(_context.ApplicationId, generation, memberId), _stop.Token)
+                        .ConfigureAwait(false);
+                }
                 await _producer!.CommitTransactionAsync(CancellationToken.None).ConfigureAwait(false);
                 _inTransaction = false;
                 await _collector.FlushAsync(CancellationToken.None).ConfigureAwait(false);

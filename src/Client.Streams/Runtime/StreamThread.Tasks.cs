@@ -18,6 +18,8 @@ internal sealed class TaskEntry(IStreamTask task, Dictionary<TopicPartition, lon
     /// <summary>Input offsets committed last.</summary>
     public Dictionary<TopicPartition, long> Committed { get; } = new();
     public bool IsRestored { get; set; }
+    /// <summary>Per input partition, the offset after the last record queued to the task.</summary>
+    public Dictionary<TopicPartition, long> NextOffsets { get; } = new();
 }
 
 /// <summary>A store of a restored task.</summary>

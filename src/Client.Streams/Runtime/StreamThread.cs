@@ -199,6 +199,13 @@ internal sealed partial class StreamThread : IAsyncDisposable
         foreach (var record in batch)
         {
             if (!_partitionTasks.TryGetValue(record.TopicPartition, out var id) || !_tasks.TryGetValue(id, out var entry)) continue;
+            // A record before one already queued would be processed twice: never hand it to the task.
+            if (entry.NextOffsets.TryGetValue(record.TopicPartition, out long next) && record.Offset < next)
+            {
+                Log.DuplicateRecordSkipped(_logger, Name, record.Topic, record.Partition, record.Offset, next);
+                continue;
+            }
+            entry.NextOffsets[record.TopicPartition] = record.Offset + 1;
             entry.Task.AddRecord(new ConsumedRecord(record.Topic, record.Partition, record.Offset, record.Timestamp, record.Key, record.Value,
                 record.Headers.Count > 0 ? record.Headers : null));
         }

@@ -41,18 +41,15 @@ public sealed class DslEndToEndTests
             for (int p = 0; p < 3; p++) low += (await probe.QueryWatermarkOffsetsAsync(repartition with { Partition = p })).Low;
             return low > 0;
         }, "repartition records purged");
-        await RuntimeKit.WaitForStateAsync(streams, KafkaStreamsState.Running);
-        var store = streams.Store<IReadOnlyKeyValueStore<string?, ValueAndTimestamp<long>>>("counts");
-        Assert.Equal(4, store.Get("a").Value);
+        await RuntimeKit.QueryUntilAsync(() => streams.Store<IReadOnlyKeyValueStore<string?, ValueAndTimestamp<long>>>("counts").Get("a").Value, v => v == 4, "count of a");
         await streams.CloseAsync();
 
         // Restored from the changelogs with their record timestamps after the local state is wiped.
         await using var again = new KafkaStreams(builder.Build(), config);
         again.CleanUp();
         await again.StartAsync();
-        await RuntimeKit.WaitForStateAsync(again, KafkaStreamsState.Running);
-        var restored = again.Store<IReadOnlyKeyValueStore<string?, ValueAndTimestamp<long>>>("counts").Get("a");
-        Assert.Equal(4, restored.Value);
+        var restored = default(ValueAndTimestamp<long>);
+        await RuntimeKit.QueryUntilAsync(() => restored = again.Store<IReadOnlyKeyValueStore<string?, ValueAndTimestamp<long>>>("counts").Get("a"), v => v.Value == 4, "restored count of a");
         Assert.True(restored.Timestamp > 0, $"timestamp {restored.Timestamp}");
     }
 
@@ -81,7 +78,7 @@ public sealed class DslEndToEndTests
 
         // Updates keep flowing into the global store after the bootstrap.
         await RuntimeKit.ProduceAsync(cluster, "customers", [("c3", "Carol")]);
-        await RuntimeKit.WaitUntilAsync(() => streams.Store<IReadOnlyKeyValueStore<string?, ValueAndTimestamp<string?>>>(GlobalStoreName(streams)).Get("c3").Value == "Carol", "global update");
+        await RuntimeKit.QueryUntilAsync(() => streams.Store<IReadOnlyKeyValueStore<string?, ValueAndTimestamp<string?>>>(GlobalStoreName(streams)).Get("c3").Value, v => v == "Carol", "global update");
         await RuntimeKit.ProduceAsync(cluster, "orders", [("o3", "c3")]);
         var all = await RuntimeKit.ReadAsync(cluster, "enriched", 1, 3);
         Assert.Contains(("o3", "c3:Carol"), all);

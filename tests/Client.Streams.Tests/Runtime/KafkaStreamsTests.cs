@@ -41,6 +41,7 @@ public sealed class KafkaStreamsTests
             await second.StartAsync();
             await RuntimeKit.WaitUntilAsync(async () => (await RuntimeKit.CommittedAsync(cluster, "pass", "in", 2)).Sum() == 15, "new offsets committed");
         }
+        Assert.Equal(15, await RuntimeKit.EndOffsetsAsync(cluster, "in", 2)); // the input itself has no duplicates
         var after = Tally(await RuntimeKit.ReadAsync(cluster, "out", 2, (int)await RuntimeKit.EndOffsetsAsync(cluster, "out", 2)));
         Assert.Equal(Enumerable.Range(0, 15).Select(i => $"V{i}").Order(), after.Keys.Order());
         foreach (var (value, count) in before) Assert.Equal(count, after[value]);
@@ -71,7 +72,7 @@ public sealed class KafkaStreamsTests
         second.CleanUp();
         Assert.False(Directory.Exists(Path.Combine(stateDir, "count", "0_0")));
         await second.StartAsync();
-        await RuntimeKit.WaitForStateAsync(second, KafkaStreamsState.Running);
+        await RuntimeKit.QueryUntilAsync(() => second.Store<Samsa.Streams.State.IReadOnlyKeyValueStore<string, long?>>("counts"), _ => true, "store queryable");
         var store = second.Store<Samsa.Streams.State.IReadOnlyKeyValueStore<string, long?>>("counts");
         Assert.Equal(2, store.Get("a"));
         Assert.Equal(1, store.Get("b"));
@@ -130,6 +131,28 @@ public sealed class KafkaStreamsTests
         await RuntimeKit.ProduceAsync(cluster, "in", [("k", "poison")]);
         await RuntimeKit.WaitForStateAsync(streams, KafkaStreamsState.Error);
         Assert.Throws<StreamsException>(() => streams.SetUncaughtExceptionHandler(_ => StreamsUncaughtExceptionResponse.ReplaceThread));
+    }
+
+    [Fact]
+    public void ClientConfigs_MainConsumer_UsesTheStreamAssignorAndStreamsSettings()
+    {
+        var config = new StreamsConfig { ApplicationId = "app", BootstrapServers = "b:9092", ProcessingGuarantee = "exactly_once_v2" };
+        config.Extra["session.timeout.ms"] = "7000";
+        config.Extra["main.consumer.session.timeout.ms"] = "8000";
+        config.Extra["linger.ms"] = "3";
+        var main = Streams.Runtime.ClientConfigs.Consumer(config, Streams.Runtime.ClientConfigs.ConsumerRole.Main, "c");
+        Assert.Equal("stream", main["partition.assignment.strategy"]);
+        Assert.Equal("app", main["group.id"]);
+        Assert.Equal("false", main["enable.auto.commit"]);
+        Assert.Equal("read_committed", main["isolation.level"]);
+        Assert.Equal("8000", main["session.timeout.ms"]);
+        Assert.False(main.ContainsKey("linger.ms"));
+        var restore = Streams.Runtime.ClientConfigs.Consumer(config, Streams.Runtime.ClientConfigs.ConsumerRole.Restore, "r");
+        Assert.False(restore.ContainsKey("group.id"));
+        Assert.Equal("7000", restore["session.timeout.ms"]);
+        var producer = Streams.Runtime.ClientConfigs.Producer(config, "p", "app-1-0");
+        Assert.Equal("app-1-0", producer["transactional.id"]);
+        Assert.Equal("3", producer["linger.ms"]);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using Samsa.Streams.Processor;
 
 namespace Samsa.Streams.Tests.Runtime;
 
-public sealed class RebalanceAndExactlyOnceTests
+public sealed class RebalanceAndExactlyOnceTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task TwoInstances_ShareTasks_CloseMovesTasksAndState()
@@ -47,7 +47,8 @@ public sealed class RebalanceAndExactlyOnceTests
         await RuntimeKit.ProduceAsync(cluster, "in", [("k", "a"), ("k", "b"), ("k", "c")]);
 
         // First run: commits a, b, c; then d and e are sent inside a transaction that never commits (simulated crash).
-        var first = new KafkaStreams(TestModel.Uppercase("in", "out"), RuntimeKit.Config(cluster, "eos", stateDir, exactlyOnce: true, commitMs: 100));
+        var first = new KafkaStreams(TestModel.Uppercase("in", "out"), RuntimeKit.Config(cluster, "eos", stateDir, exactlyOnce: true, commitMs: 100),
+            new TestOutputLoggerFactory(output));
         await first.StartAsync();
         await RuntimeKit.WaitUntilAsync(async () => (await RuntimeKit.CommittedAsync(cluster, "eos", "in", 1))[0] == 3, "a, b, c committed");
         first.Threads[0].PauseCommitsForTest = true;
@@ -58,12 +59,14 @@ public sealed class RebalanceAndExactlyOnceTests
 
         // Second run (same state dir, so the same transactional id): fences the zombie, aborts its transaction, reprocesses d, e.
         await RuntimeKit.ProduceAsync(cluster, "in", [("k", "f")]);
-        await using (var second = new KafkaStreams(TestModel.Uppercase("in", "out"), RuntimeKit.Config(cluster, "eos", stateDir, exactlyOnce: true)))
+        await using (var second = new KafkaStreams(TestModel.Uppercase("in", "out"), RuntimeKit.Config(cluster, "eos", stateDir, exactlyOnce: true),
+            new TestOutputLoggerFactory(output)))
         {
             await second.StartAsync();
             await RuntimeKit.WaitUntilAsync(async () => (await RuntimeKit.CommittedAsync(cluster, "eos", "in", 1))[0] == 6, "all input committed");
         }
 
+        Assert.Equal(6, await RuntimeKit.EndOffsetsAsync(cluster, "in", 1)); // the input itself has no duplicates
         var committed = ReadWithConfluent(cluster.BootstrapServers, "out", "read_committed", 6);
         Assert.Equal(["A", "B", "C", "D", "E", "F"], committed);
         var uncommitted = ReadWithConfluent(cluster.BootstrapServers, "out", "read_uncommitted", 8);

@@ -116,6 +116,24 @@ internal static class RuntimeKit
         return sum;
     }
 
+    /// <summary>Waits until an interactive query succeeds with a value that satisfies <paramref name="expected"/> (tasks may be moving between threads).</summary>
+    public static async Task QueryUntilAsync<T>(Func<T> query, Func<T, bool> expected, string what)
+    {
+        T? last = default;
+        await WaitUntilAsync(() =>
+        {
+            try
+            {
+                last = query();
+                return expected(last);
+            }
+            catch (StreamsException)
+            {
+                return false;
+            }
+        }, $"{what} (last: {last})");
+    }
+
     public static async Task WaitForStateAsync(KafkaStreams streams, KafkaStreamsState state) =>
         await WaitUntilAsync(() => streams.State == state, $"state {state} (now {streams.State})");
 }

@@ -69,9 +69,7 @@ public sealed class WordCountEndToEndTests
             var counts = await ReadCountsAsync(cluster, 8);
             Assert.Equal(3, counts["the"]);
             Assert.Equal(1, counts["fox"]);
-            await RuntimeKit.WaitForStateAsync(streams, KafkaStreamsState.Running);
-            var store = streams.Store<IReadOnlyKeyValueStore<string, long>>("word-counts-store");
-            Assert.Equal(3, store.Get("the"));
+            await RuntimeKit.QueryUntilAsync(() => streams.Store<IReadOnlyKeyValueStore<string, long>>("word-counts-store").Get("the"), v => v == 3, "count of 'the'");
         }
 
         // Wipe local state: the counts come back from the changelog.
