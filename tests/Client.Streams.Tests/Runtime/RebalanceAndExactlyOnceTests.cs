@@ -73,6 +73,28 @@ public sealed class RebalanceAndExactlyOnceTests(Xunit.Abstractions.ITestOutputH
         Assert.Equal(["A", "B", "C", "D", "E", "D", "E", "F"], uncommitted);
     }
 
+    [PeerFact("librdkafka")]
+    public async Task ExactlyOnce_ProducerFencedOnCommit_AbortsRewindsAndStaysExactlyOnce()
+    {
+        await using var cluster = await RuntimeKit.StartClusterAsync();
+        await cluster.CreateTopicAsync("in", 1);
+        await cluster.CreateTopicAsync("out", 1);
+        await RuntimeKit.ProduceAsync(cluster, "in", [("k", "a"), ("k", "b"), ("k", "c")]);
+        int fenced = 0;
+        // The first transactional offset commit is answered with PRODUCER_FENCED: the producer is unusable.
+        using var _ = cluster.Intercept(Samsa.Protocol.ApiKey.AddOffsetsToTxn, null, (request, ct) =>
+            ValueTask.FromResult(Interlocked.Increment(ref fenced) == 1
+                ? Broker.Mini.InterceptResult.Respond(new Samsa.Protocol.Messages.AddOffsetsToTxnResponse { ErrorCode = (short)Samsa.Protocol.ErrorCode.ProducerFenced })
+                : Broker.Mini.InterceptResult.Continue));
+        await using var streams = new KafkaStreams(TestModel.Uppercase("in", "out"), RuntimeKit.Config(cluster, "fence", RuntimeKit.TempDir(), exactlyOnce: true),
+            new TestOutputLoggerFactory(output));
+        await streams.StartAsync();
+        await RuntimeKit.WaitUntilAsync(async () => (await RuntimeKit.CommittedAsync(cluster, "fence", "in", 1))[0] == 3, "input committed after the fencing");
+        Assert.True(Volatile.Read(ref fenced) >= 2, "the commit was retried by a new producer");
+        Assert.NotEqual(KafkaStreamsState.Error, streams.State);
+        Assert.Equal(["A", "B", "C"], ReadWithConfluent(cluster.BootstrapServers, "out", "read_committed", 3));
+    }
+
     private static List<TaskId> Tasks(KafkaStreams streams) => [.. streams.Threads.SelectMany(t => t.ActiveTasks)];
 
     /// <summary>Reads with librdkafka until <paramref name="expected"/> values arrived and the partition end is reached.</summary>
