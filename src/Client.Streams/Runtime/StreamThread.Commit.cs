@@ -44,7 +44,7 @@ internal sealed partial class StreamThread
                 {
                     // KIP-447: the group generation and member id let the broker fence a member that was rebalanced out.
                     var (generation, memberId) = _consumer!.GroupIdentity;
-                    await _producer!.SendOffsetsToTransactionAsync(offsets, new ConsumerGroupMetadata(_context.ApplicationId, generation, memberId), _stop.Token)
+                    await _producer!.SendOffsetsToTransactionAsync(offsets, new ConsumerGroupMetadata(_context.ApplicationId, generation, memberId), CancellationToken.None)
                         .ConfigureAwait(false);
                 }
                 await _producer!.CommitTransactionAsync(CancellationToken.None).ConfigureAwait(false);
@@ -75,7 +75,7 @@ internal sealed partial class StreamThread
     /// </summary>
     private async Task PurgeRepartitionAsync()
     {
-        if (_purgeable.Count == 0) return;
+        if (_purgeable.Count == 0 || _stop.IsCancellationRequested) return;
         long interval = _context.Config.Extra.TryGetValue("repartition.purge.interval.ms", out var text) && long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out long ms) ? ms : 30_000;
         if (_lastPurge != 0 && _context.Time.GetElapsedTime(_lastPurge).TotalMilliseconds < interval) return;
         _lastPurge = _context.Time.GetTimestamp();
@@ -86,8 +86,9 @@ internal sealed partial class StreamThread
             var results = await _context.Admin.DeleteRecordsAsync(before, _stop.Token).ConfigureAwait(false);
             foreach (var failure in results.Failures) Log.PurgeFailed(_logger, null, Name, failure.Key.ToString(), failure.Error!.ToString());
         }
-        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Also a cancellation by shutdown: the commit itself succeeded and must not be treated as failed.
             Log.PurgeFailed(_logger, e, Name, "*", e.Message);
         }
     }
