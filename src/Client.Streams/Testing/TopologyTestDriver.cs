@@ -115,8 +115,16 @@ public sealed partial class TopologyTestDriver : IDisposable
         return FindGlobal(name);
     }
 
-    /// <summary>A key-value store by name, or null.</summary>
-    public IKeyValueStore<TKey, TValue>? GetKeyValueStore<TKey, TValue>(string name) => GetStateStore(name) as IKeyValueStore<TKey, TValue>;
+    /// <summary>
+    /// A key-value store by name, or null. A timestamped store (a KTable's) is returned as a plain view of its values,
+    /// as Kafka's driver does.
+    /// </summary>
+    public IKeyValueStore<TKey, TValue>? GetKeyValueStore<TKey, TValue>(string name) => GetStateStore(name) switch
+    {
+        IKeyValueStore<TKey, TValue> plain => plain,
+        IKeyValueStore<TKey, ValueAndTimestamp<TValue>> timestamped => new KeyValueStoreFacade<TKey, TValue>(timestamped),
+        _ => null,
+    };
 
     /// <summary>A timestamped key-value store (what KTables materialize) by name, or null.</summary>
     public IKeyValueStore<TKey, ValueAndTimestamp<TValue>>? GetTimestampedKeyValueStore<TKey, TValue>(string name) =>

@@ -33,6 +33,15 @@ public sealed class AggregationDslTests
             output.ReadKeyValuesToList());
         var store = driver.GetTimestampedKeyValueStore<string?, long>("counts")!;
         Assert.Equal(new Samsa.Streams.State.ValueAndTimestamp<long>(2, 200), store.Get("hello"));
+        var plain = driver.GetKeyValueStore<string?, long>("counts")!;
+        Assert.Equal(2, plain.Get("hello"));
+        using (var all = plain.All())
+        {
+            var entries = new List<Samsa.Streams.State.KeyValue<string?, long>>();
+            while (all.MoveNext())
+                entries.Add(all.Current);
+            Assert.Equal([KV<string?, long>("hello", 2), KV<string?, long>("kafka", 1), KV<string?, long>("streams", 1), KV<string?, long>("world", 1)], entries);
+        }
         Assert.Contains("wc-counts-repartition", driver.ProducedTopicNames);
         Assert.Contains("wc-counts-changelog", driver.ProducedTopicNames);
         Assert.Equal(5, driver.CreateOutputTopic("wc-counts-changelog", Serdes.String, Serdes.ByteArray).QueueSize);

@@ -142,4 +142,22 @@ public sealed class JoinDslTests
         Assert.Equal(["p1=pen", "p2=unknown"], driver.StringOutput("left").ReadValuesToList());
         Assert.Equal("pen", driver.GetTimestampedKeyValueStore<string?, string?>("products-store")!.Get("p1").Value);
     }
+
+    [Fact]
+    public void StreamJoin_WithDerivedTable_ReadsThroughTheFilterAndMapValues()
+    {
+        var builder = new StreamsBuilder();
+        var table = builder.Table<string?, string?>("prices").Filter((_, v) => v != "0").MapValues(v => "$" + v);
+        builder.Stream<string?, string?>("orders").Join(table, (o, p) => o + "@" + p).To("out");
+        var topology = builder.Build();
+        var store = Assert.Single(Assert.Single(topology.Build().Subtopologies).Stores);
+        Assert.Equal("prices-STATE-STORE-0000000000", store.Name);
+        Assert.Contains("Processor: KSTREAM-JOIN-0000000006 (stores: [prices-STATE-STORE-0000000000])", topology.Describe().ToString());
+        using var driver = new TopologyTestDriver(topology, Config());
+        driver.StringInput("prices").PipeInput("a", "3");
+        driver.StringInput("prices").PipeInput("b", "0");
+        driver.StringInput("orders").PipeInput("a", "o1");
+        driver.StringInput("orders").PipeInput("b", "o2");
+        Assert.Equal(["o1@$3"], driver.StringOutput("out").ReadValuesToList());
+    }
 }

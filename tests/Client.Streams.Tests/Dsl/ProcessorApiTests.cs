@@ -27,6 +27,35 @@ public sealed class ProcessorApiTests
         public void Process(Record<string?, string?> record) { }
     }
 
+    private sealed class MetadataProcessor : IProcessor<string?, string?, string?, string?>
+    {
+        private IProcessorContext<string?, string?> _context = null!;
+
+        public void Init(IProcessorContext<string?, string?> context)
+        {
+            _context = context;
+            context.Schedule(TimeSpan.FromMilliseconds(100), PunctuationType.StreamTime,
+                now => _context.Forward(new Record<string?, string?>("punctuation", $"{_context.RecordMetadata is null}@{_context.CurrentStreamTimeMs}", now)));
+        }
+
+        public void Process(Record<string?, string?> record)
+        {
+            var meta = _context.RecordMetadata!.Value;
+            _context.Forward(record.WithValue<string?>($"{meta.Topic}/{meta.Partition}/{meta.Offset}/{_context.TaskId}/{_context.ApplicationId}"));
+        }
+    }
+
+    [Fact]
+    public void Context_ExposesRecordMetadata_AndNoneInsidePunctuations()
+    {
+        var topology = Topology.Create().AddSource("src", "in").AddProcessor("p", () => new MetadataProcessor(), "src").AddSink("sink", "out", "p");
+        using var driver = new TopologyTestDriver(topology, Config());
+        var input = driver.CreateInputTopic("in", Serdes.String, Serdes.String);
+        input.PipeInput("a", "x", 150);
+        input.PipeInput("b", "y", 160);
+        Assert.Equal(["in/0/0/0_0/app", "True@150", "in/0/1/0_0/app"], driver.CreateOutputTopic("out", Serdes.String, Serdes.String).ReadValuesToList());
+    }
+
     private static StreamsConfig Config() => new() { ApplicationId = "app", DefaultKeySerde = Serdes.String, DefaultValueSerde = Serdes.String };
 
     [Fact]
@@ -155,7 +184,7 @@ public sealed class ProcessorApiTests
         var model = (Internals.Building.TopologyModel)topology.Build();
         // Drive the task directly so both partitions are queued before processing.
         // so both partitions are queued before processing.
-        var env = new RecordingEnvironment();
+        using var env = new RecordingEnvironment();
         var task = model.CreateStreamTask(new TaskId(0, 0), env);
         task.Initialize();
         byte[] V(string s) => System.Text.Encoding.UTF8.GetBytes(s);

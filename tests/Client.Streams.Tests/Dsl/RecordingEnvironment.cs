@@ -5,8 +5,10 @@ using Samsa.Streams.State;
 namespace Samsa.Streams.Tests.Dsl;
 
 /// <summary>A task environment that records what tasks send and register.</summary>
-internal sealed class RecordingEnvironment : ITaskEnvironment, IRecordCollector
+internal sealed class RecordingEnvironment : ITaskEnvironment, IRecordCollector, IDisposable
 {
+    private readonly string _stateDir = Path.Combine(Path.GetTempPath(), "samsa-dsl-tests-" + Guid.NewGuid().ToString("N"));
+
     public sealed record SentRecord(string Topic, int? Partition, byte[]? Key, byte[]? Value, long Timestamp);
 
     public List<SentRecord> Sent { get; } = [];
@@ -21,7 +23,18 @@ internal sealed class RecordingEnvironment : ITaskEnvironment, IRecordCollector
 
     public IRecordCollector Collector => this;
 
-    public string? TaskDirectory(TaskId id) => null;
+    public string? TaskDirectory(TaskId id)
+    {
+        string path = Path.Combine(_stateDir, id.ToString());
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_stateDir))
+            Directory.Delete(_stateDir, recursive: true);
+    }
 
     public void OnStoreRegistered(TaskId id, IStateStore store, string? changelogTopic, IStateRestoreCallback restore) =>
         Registered.Add((id, store.Name, changelogTopic));

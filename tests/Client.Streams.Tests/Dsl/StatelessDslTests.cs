@@ -139,4 +139,15 @@ public sealed class StatelessDslTests
         driver.StringInput("in").PipeInput("k", "four");
         Assert.Equal([4], driver.CreateOutputTopic("out", Serdes.String, Serdes.Int32).ReadValuesToList());
     }
+
+    [Fact]
+    public void UserException_IsWrappedWithTaskAndRecordCoordinates()
+    {
+        var builder = new StreamsBuilder();
+        builder.Stream<string?, string?>("in").MapValues<string?>(v => throw new FormatException("bad " + v)).To("out");
+        using var driver = new TopologyTestDriver(builder.Build(), Config());
+        var error = Assert.Throws<StreamsException>(() => driver.StringInput("in").PipeInput("k", "v"));
+        Assert.IsType<FormatException>(error.InnerException);
+        Assert.StartsWith("Exception caught in process. taskId=0_0, processor=KSTREAM-SOURCE-0000000000, topic=in, partition=0, offset=0", error.Message);
+    }
 }

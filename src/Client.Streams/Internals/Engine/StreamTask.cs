@@ -121,6 +121,12 @@ internal sealed class StreamTask : IStreamTask
         {
             source.Process(record);
         }
+        catch (Exception e) when (e is not StreamsException)
+        {
+            // Kafka's wording, so operators recognise it.
+            throw new StreamsException(
+                $"Exception caught in process. taskId={Id}, processor={source.Name}, topic={raw.Topic}, partition={raw.Partition}, offset={raw.Offset}: {e.Message}", e);
+        }
         finally
         {
             _context.CurrentMetadata = null;
@@ -132,13 +138,25 @@ internal sealed class StreamTask : IStreamTask
     {
         EnsureOpen();
         long streamTime = _context.StreamTime;
-        return streamTime >= 0 && _context.StreamTimePunctuations.MayPunctuate(streamTime, _context.Punctuate);
+        return streamTime >= 0 && _context.StreamTimePunctuations.MayPunctuate(streamTime, Punctuate);
     }
 
     public bool MaybePunctuateSystemTime()
     {
         EnsureOpen();
-        return _context.WallClockPunctuations.MayPunctuate(_context.WallClockMs, _context.Punctuate);
+        return _context.WallClockPunctuations.MayPunctuate(_context.WallClockMs, Punctuate);
+    }
+
+    private void Punctuate(PunctuationQueue.Schedule schedule, long now)
+    {
+        try
+        {
+            _context.Punctuate(schedule, now);
+        }
+        catch (Exception e) when (e is not StreamsException)
+        {
+            throw new StreamsException($"Exception caught while punctuating in task {Id} at {now}: {e.Message}", e);
+        }
     }
 
     public IReadOnlyDictionary<TopicPartition, long> CommittableOffsets()

@@ -46,3 +46,14 @@ internal static class DslSerdes
     /// <summary>An untyped wrapper, or null.</summary>
     public static UntypedSerde? Wrap<T>(ISerde<T>? serde) => serde is null ? null : UntypedSerde.Of(serde);
 }
+
+/// <summary>Fills in what an aggregation knows when the user's <see cref="Materialized{TKey, TValue}"/> does not say.</summary>
+internal static class MaterializedDefaults
+{
+    /// <summary><paramref name="materialized"/> (or a default one) with <paramref name="valueSerde"/> unless it has a value serde.</summary>
+    public static Materialized<TKey, TValue> WithValueSerde<TKey, TValue>(Materialized<TKey, TValue>? materialized, ISerde<TValue>? valueSerde)
+    {
+        materialized ??= new Materialized<TKey, TValue>();
+        return materialized.ValueSerde is null && valueSerde is not null ? materialized with { ValueSerde = valueSerde } : materialized;
+    }
+}

@@ -13,13 +13,13 @@ internal sealed partial class KGroupedStreamImpl<TKey, TValue>
 internal sealed class TimeWindowedKStreamImpl<TKey, TValue>(KGroupedStreamImpl<TKey, TValue> grouped, TimeWindows windows) : ITimeWindowedKStream<TKey, TValue>
 {
     public IKTable<Windowed<TKey>, long> Count(Materialized<TKey, long>? materialized = null, Named? named = null) =>
-        DoAggregate("KSTREAM-AGGREGATE-", named, (materialized ?? new Materialized<TKey, long>()) is var m && m.ValueSerde is null ? m with { ValueSerde = Serdes.Int64 } : m,
+        DoAggregate("KSTREAM-AGGREGATE-", named, MaterializedDefaults.WithValueSerde(materialized, Serdes.Int64),
             () => 0L, (_, _, c) => c + 1);
 
     public IKTable<Windowed<TKey>, TValue> Reduce(Func<TValue, TValue, TValue> reducer, Materialized<TKey, TValue>? materialized = null, Named? named = null)
     {
         // A reduce is an aggregate whose first value is the record itself.
-        return DoAggregate("KSTREAM-REDUCE-", named, (materialized ?? new Materialized<TKey, TValue>()) is var m && m.ValueSerde is null ? m with { ValueSerde = grouped.ValueSerde } : m,
+        return DoAggregate("KSTREAM-REDUCE-", named, MaterializedDefaults.WithValueSerde(materialized, grouped.ValueSerde),
             () => default!, (_, v, agg) => reducer(agg, v), v => v);
     }
 
@@ -51,13 +51,13 @@ internal sealed class TimeWindowedKStreamImpl<TKey, TValue>(KGroupedStreamImpl<T
 internal sealed class SessionWindowedKStreamImpl<TKey, TValue>(KGroupedStreamImpl<TKey, TValue> grouped, SessionWindows windows) : ISessionWindowedKStream<TKey, TValue>
 {
     public IKTable<Windowed<TKey>, long> Count(Materialized<TKey, long>? materialized = null, Named? named = null) =>
-        DoAggregate("KSTREAM-AGGREGATE-", named, (materialized ?? new Materialized<TKey, long>()) is var m && m.ValueSerde is null ? m with { ValueSerde = Serdes.Int64 } : m,
+        DoAggregate("KSTREAM-AGGREGATE-", named, MaterializedDefaults.WithValueSerde(materialized, Serdes.Int64),
             () => 0L, (_, _, c) => c + 1, (_, a, b) => a + b);
 
     public IKTable<Windowed<TKey>, TValue> Reduce(Func<TValue, TValue, TValue> reducer, Materialized<TKey, TValue>? materialized = null, Named? named = null)
     {
         // A reduce starts with no aggregate: the first session or record is taken as it is.
-        return DoAggregate("KSTREAM-REDUCE-", named, (materialized ?? new Materialized<TKey, TValue>()) is var m && m.ValueSerde is null ? m with { ValueSerde = grouped.ValueSerde } : m,
+        return DoAggregate("KSTREAM-REDUCE-", named, MaterializedDefaults.WithValueSerde(materialized, grouped.ValueSerde),
             () => default!, (_, v, agg) => reducer(agg, v), (_, a, b) => reducer(a, b), v => v);
     }
 

@@ -14,15 +14,13 @@ internal sealed partial class KGroupedStreamImpl<TKey, TValue>(KStreamImpl<TKey,
 
     public IKTable<TKey, long> Count(Materialized<TKey, long>? materialized = null, Named? named = null)
     {
-        materialized ??= new Materialized<TKey, long>();
-        if (materialized.ValueSerde is null)
-            materialized = materialized with { ValueSerde = Serdes.Int64 };
+        materialized = MaterializedDefaults.WithValueSerde(materialized, Serdes.Int64);
         return DoAggregate("KSTREAM-AGGREGATE-", named, materialized,
             (store, info) => new KStreamAggregateProcessor<TKey, TValue, long>(store, () => 0L, (_, _, count) => count + 1, info));
     }
 
     public IKTable<TKey, TValue> Reduce(Func<TValue, TValue, TValue> reducer, Materialized<TKey, TValue>? materialized = null, Named? named = null) =>
-        DoAggregate("KSTREAM-REDUCE-", named, (materialized ?? new Materialized<TKey, TValue>()) is var m && m.ValueSerde is null ? m with { ValueSerde = valueSerde } : m,
+        DoAggregate("KSTREAM-REDUCE-", named, MaterializedDefaults.WithValueSerde(materialized, valueSerde),
             (store, info) => new KStreamReduceProcessor<TKey, TValue>(store, reducer, info));
 
     public IKTable<TKey, TAggregate> Aggregate<TAggregate>(Func<TAggregate> initializer, Func<TKey, TValue, TAggregate, TAggregate> aggregator,
@@ -58,15 +56,13 @@ internal sealed class KGroupedTableImpl<TKey, TValue>(StreamsBuilder builder, st
 {
     public IKTable<TKey, long> Count(Materialized<TKey, long>? materialized = null, Named? named = null)
     {
-        materialized ??= new Materialized<TKey, long>();
-        if (materialized.ValueSerde is null)
-            materialized = materialized with { ValueSerde = Serdes.Int64 };
+        materialized = MaterializedDefaults.WithValueSerde(materialized, Serdes.Int64);
         return DoAggregate("KTABLE-AGGREGATE-", named, materialized,
             (store, info) => new KTableAggregateProcessor<TKey, TValue, long>(store, () => 0L, (_, _, c) => c + 1, (_, _, c) => c - 1, info));
     }
 
     public IKTable<TKey, TValue> Reduce(Func<TValue, TValue, TValue> adder, Func<TValue, TValue, TValue> subtractor, Materialized<TKey, TValue>? materialized = null, Named? named = null) =>
-        DoAggregate("KTABLE-REDUCE-", named, (materialized ?? new Materialized<TKey, TValue>()) is var m && m.ValueSerde is null ? m with { ValueSerde = valueSerde } : m,
+        DoAggregate("KTABLE-REDUCE-", named, MaterializedDefaults.WithValueSerde(materialized, valueSerde),
             (store, info) => new KTableReduceProcessor<TKey, TValue>(store, adder, subtractor, info));
 
     public IKTable<TKey, TAggregate> Aggregate<TAggregate>(Func<TAggregate> initializer, Func<TKey, TValue, TAggregate, TAggregate> adder,
