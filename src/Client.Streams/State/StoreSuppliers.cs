@@ -41,6 +41,3 @@ public interface ISessionBytesStoreSupplier : IStoreSupplier<ISessionStore<byte[
     /// <summary>How long sessions are kept after they end, in ms.</summary>
     long RetentionPeriodMs { get; }
 }
-
-/// <summary>Marks stores and suppliers whose values use the timestamped layout (8-byte big-endian timestamp, then the value).</summary>
-public interface ITimestampedBytesStore;

@@ -21,7 +21,7 @@ public sealed class ConcurrentReadTests
         var writer = Task.Run(() =>
         {
             var random = new Random(1);
-            for (int i = 0; i < 20_000; i++)
+            for (int i = 0; i < 5_000; i++)
             {
                 byte k = (byte)random.Next(64);
                 // Values are the key byte repeated: a reader can check any value it sees.

@@ -20,6 +20,47 @@ public sealed class KeyValueStoreModelTests
     }
 
     [Theory]
+    [InlineData(11)]
+    [InlineData(12)]
+    public void InMemory_ManyKeys_MatchModel(int seed)
+    {
+        // Thousands of keys: exercises chunk splits and removals inside the sorted map.
+        var store = new InMemoryKeyValueStore("kv");
+        store.Init(new StoreTestContext());
+        Run(seed, 6_000, () => store, reopen: null, wide: true);
+    }
+
+    [Fact]
+    public void InMemory_DrainWhileMutating_VisitsEachSurvivingKeyOnce()
+    {
+        var store = new InMemoryKeyValueStore("kv");
+        store.Init(new StoreTestContext());
+        for (int i = 0; i < 5000; i++) store.Put(BitConverter.GetBytes(i * 2).Reverse().ToArray(), [1]);
+        var seen = new List<int>();
+        using (var iterator = store.ReverseRange(null, null))
+        {
+            while (iterator.MoveNext())
+            {
+                int k = BitConverter.ToInt32(iterator.Current.Key.Reverse().ToArray());
+                seen.Add(k);
+                store.Delete(iterator.Current.Key);
+                store.Put(BitConverter.GetBytes(k + 1).Reverse().ToArray(), [2]); // lands just behind the cursor: not visited
+                if (k % 3 == 0) store.Delete(BitConverter.GetBytes(k - 2).Reverse().ToArray()); // ahead: skipped
+            }
+        }
+        var skipped = new HashSet<int>();
+        var visited = new List<int>();
+        for (int k = 9998; k >= 0; k -= 2)
+        {
+            if (skipped.Contains(k)) continue;
+            visited.Add(k);
+            if (k % 3 == 0 && k >= 2) skipped.Add(k - 2);
+        }
+        Assert.Equal(visited, seen);
+        Assert.Equal(5000 - skipped.Count, store.ApproximateNumEntries);
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
@@ -41,7 +82,7 @@ public sealed class KeyValueStoreModelTests
         Assert.True(compactions > 0, "the run should have compacted at least once");
     }
 
-    private static void Run(int seed, int steps, Func<IKeyValueStore<byte[], byte[]>> current, Action? reopen)
+    private static void Run(int seed, int steps, Func<IKeyValueStore<byte[], byte[]>> current, Action? reopen, bool wide = false)
     {
         var random = new Random(seed);
         var model = new SortedDictionary<byte[], byte[]>(BytesComparer.Instance);
@@ -51,21 +92,21 @@ public sealed class KeyValueStoreModelTests
             int op = random.Next(100);
             if (op < 45)
             {
-                var key = RandomKey(random);
+                var key = RandomKey(random, wide);
                 var value = RandomValue(random);
                 store.Put(key, value);
                 model[key] = value;
             }
             else if (op < 60)
             {
-                var key = RandomKey(random);
+                var key = RandomKey(random, wide);
                 var previous = store.Delete(key);
                 Assert.Equal(model.GetValueOrDefault(key), previous);
                 model.Remove(key);
             }
             else if (op < 65)
             {
-                var key = RandomKey(random);
+                var key = RandomKey(random, wide);
                 var value = RandomValue(random);
                 var existing = store.PutIfAbsent(key, value);
                 Assert.Equal(model.GetValueOrDefault(key), existing);
@@ -73,13 +114,13 @@ public sealed class KeyValueStoreModelTests
             }
             else if (op < 80)
             {
-                var key = RandomKey(random);
+                var key = RandomKey(random, wide);
                 Assert.Equal(model.GetValueOrDefault(key), store.Get(key));
             }
             else if (op < 95)
             {
-                var from = random.Next(4) == 0 ? null : RandomKey(random);
-                var to = random.Next(4) == 0 ? null : RandomKey(random);
+                var from = random.Next(4) == 0 ? null : RandomKey(random, wide);
+                var to = random.Next(4) == 0 ? null : RandomKey(random, wide);
                 bool reverse = random.Next(2) == 0;
                 var expected = model.Where(e => (from is null || BytesComparer.Instance.Compare(e.Key, from) >= 0) && (to is null || BytesComparer.Instance.Compare(e.Key, to) <= 0)).ToList();
                 if (reverse) expected.Reverse();
@@ -107,8 +148,14 @@ public sealed class KeyValueStoreModelTests
         return list;
     }
 
-    private static byte[] RandomKey(Random random)
+    private static byte[] RandomKey(Random random, bool wide)
     {
+        if (wide)
+        {
+            var wideKey = new byte[random.Next(1, 3)];
+            random.NextBytes(wideKey);
+            return wideKey;
+        }
         // Short keys over a small alphabet that includes bytes above 0x7F, so unsigned order and prefixes matter.
         var key = new byte[random.Next(0, 4)];
         for (int i = 0; i < key.Length; i++) key[i] = (byte)(random.Next(4) switch { 0 => 0x00, 1 => 0x7F, 2 => 0x80, _ => 0xFF });
