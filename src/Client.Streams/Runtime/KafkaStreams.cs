@@ -28,6 +28,7 @@ public sealed partial class KafkaStreams : IAsyncDisposable
     private AdminClient? _admin;
     private GlobalStreamThread? _global;
     private Task? _errorShutdown;
+    private IDisposable? _stateLock;
 
     /// <summary>Creates an instance for <paramref name="topology"/>; nothing connects until <see cref="StartAsync"/>.</summary>
     /// <param name="topology">The topology to run (built from a <c>StreamsBuilder</c> or the Processor API).</param>
@@ -93,6 +94,7 @@ public sealed partial class KafkaStreams : IAsyncDisposable
             throw new StreamsException($"Cannot start a KafkaStreams instance in state {State}; create a new one.");
         try
         {
+            _stateLock = _stateDirectory.Lock();
             _admin = new AdminClientBuilder(ClientConfigs.Admin(_config, _config.ApplicationId + "-admin"))
                 .WithLogging(_loggerFactory).WithTimeProvider(_time).Build();
             var topology = await new InternalTopicManager(_admin, _config, _logger).PrepareAsync(_model, cancellationToken).ConfigureAwait(false);
@@ -180,6 +182,7 @@ public sealed partial class KafkaStreams : IAsyncDisposable
         foreach (var thread in threads) await thread.DisposeAsync().ConfigureAwait(false);
         if (_global is not null) await _global.DisposeAsync().ConfigureAwait(false);
         if (_admin is not null) await _admin.DisposeAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _stateLock, null)?.Dispose();
         lock (_sync) _state = KafkaStreamsState.NotRunning;
     }
 
@@ -251,6 +254,7 @@ public sealed partial class KafkaStreams : IAsyncDisposable
         foreach (var thread in threads) await thread.DisposeAsync().ConfigureAwait(false);
         if (_global is not null) await _global.DisposeAsync().ConfigureAwait(false);
         if (_admin is not null) await _admin.DisposeAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _stateLock, null)?.Dispose();
     }
 
     /// <summary>Moves to <paramref name="next"/> when the move is legal (and, if given, the current state is one of <paramref name="from"/>).</summary>

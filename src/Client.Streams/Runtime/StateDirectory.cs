@@ -43,6 +43,24 @@ internal sealed class StateDirectory(StreamsConfig config)
         return created;
     }
 
+    /// <summary>
+    /// Locks the application directory for this instance (an exclusive <c>.lock</c> file), so two instances never share
+    /// task state; throws <see cref="StreamsException"/> when another instance holds it.
+    /// </summary>
+    public IDisposable Lock()
+    {
+        Directory.CreateDirectory(AppDirectory);
+        string path = Path.Combine(AppDirectory, ".lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException e)
+        {
+            throw new StreamsException($"State directory '{AppDirectory}' is in use by another instance of '{config.ApplicationId}'; give each instance its own state.dir.", e);
+        }
+    }
+
     public bool HasCheckpoint(TaskId id) => File.Exists(Path.Combine(AppDirectory, DirName(id), CheckpointFile));
 
     public Dictionary<TopicPartition, long> ReadCheckpoint(TaskId id)

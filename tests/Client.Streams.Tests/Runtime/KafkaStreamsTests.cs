@@ -99,6 +99,24 @@ public sealed class KafkaStreamsTests
     }
 
     [Fact]
+    public async Task StartAsync_StateDirInUse_SecondInstanceFails()
+    {
+        await using var cluster = await RuntimeKit.StartClusterAsync();
+        await cluster.CreateTopicAsync("in", 1);
+        await cluster.CreateTopicAsync("out", 1);
+        string stateDir = RuntimeKit.TempDir();
+        await using var first = new KafkaStreams(TestModel.Uppercase("in", "out"), RuntimeKit.Config(cluster, "locked", stateDir));
+        await first.StartAsync();
+        var second = new KafkaStreams(TestModel.Uppercase("in", "out"), RuntimeKit.Config(cluster, "locked", stateDir));
+        var error = await Assert.ThrowsAsync<StreamsException>(() => second.StartAsync());
+        Assert.Contains("in use", error.Message);
+        await first.CloseAsync();
+        // Released on close.
+        await using var third = new KafkaStreams(TestModel.Uppercase("in", "out"), RuntimeKit.Config(cluster, "locked", stateDir));
+        await third.StartAsync();
+    }
+
+    [Fact]
     public async Task UncaughtExceptionHandler_ReplaceThread_ProcessingContinues()
     {
         await using var cluster = await RuntimeKit.StartClusterAsync();
