@@ -29,6 +29,8 @@ internal sealed partial class StreamThread
 {
     private Exception? _callbackFailure;
     private bool _recoverDirty;
+    private bool _revokedThisRebalance;
+    private bool _awaitingFollowUp;
 
     private bool HasPendingRestore => _tasks.Values.Any(t => !t.IsRestored);
 
@@ -70,7 +72,11 @@ internal sealed partial class StreamThread
             var pause = partitions.Where(tp => _partitionTasks.TryGetValue(tp, out var id) && created.Contains(id)).ToList();
             if (pause.Count > 0) _consumer!.Pause(pause);
             Log.TasksAssigned(_logger, Name, string.Join(", ", created), _tasks.Count);
-            SetState(HasPendingRestore ? StreamThreadState.Rebalancing : StreamThreadState.Running);
+            // After a cooperative revocation the consumer rejoins at once: stay rebalancing until that follow-up assignment.
+            // (The only assignor is "stream", which supports the cooperative protocol, so the consumer always uses it.)
+            _awaitingFollowUp = _revokedThisRebalance;
+            _revokedThisRebalance = false;
+            SetState(HasPendingRestore || _awaitingFollowUp ? StreamThreadState.Rebalancing : StreamThreadState.Running);
         }
         catch (Exception e)
         {
@@ -105,6 +111,7 @@ internal sealed partial class StreamThread
             }
             foreach (var id in revoked) CloseTask(id, clean);
             foreach (var tp in partitions) _partitionTasks.Remove(tp);
+            _revokedThisRebalance = partitions.Count > 0;
             if (revoked.Count > 0) Log.TasksRevoked(_logger, Name, string.Join(", ", revoked));
             SetState(StreamThreadState.Rebalancing);
         }
@@ -208,7 +215,7 @@ internal sealed partial class StreamThread
             if (resume.Count > 0) _consumer!.Resume(resume);
         }
         RefreshQueryable();
-        SetState(StreamThreadState.Running);
+        SetState(_awaitingFollowUp ? StreamThreadState.Rebalancing : StreamThreadState.Running);
     }
 
     private async Task RestoreAsync(TaskEntry entry)
