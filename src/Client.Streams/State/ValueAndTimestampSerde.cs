@@ -6,7 +6,7 @@ namespace Samsa.Streams.State;
 
 /// <summary>
 /// Kafka's <c>ValueAndTimestampSerde</c>: an 8-byte big-endian timestamp followed by the inner serde's value bytes.
-/// A null inner value (the serializer returns false) serializes as a null, which deletes.
+/// A null inner value serializes as a null, which deletes.
 /// </summary>
 public sealed class ValueAndTimestampSerde<TValue> : ISerde<ValueAndTimestamp<TValue>>, ISerializer<ValueAndTimestamp<TValue>>, IDeserializer<ValueAndTimestamp<TValue>>
 {
@@ -24,14 +24,11 @@ public sealed class ValueAndTimestampSerde<TValue> : ISerde<ValueAndTimestamp<TV
     /// <inheritdoc/>
     public bool Serialize(ValueAndTimestamp<TValue> value, IBufferWriter<byte> destination, in SerializationContext context)
     {
+        // A null value is known before anything is written; inner serializers return false only for nulls.
         if (value.Value is null) return false;
-        var buffer = new ArrayBufferWriter<byte>();
-        if (!_inner.Serializer.Serialize(value.Value, buffer, context)) return false;
-        var span = destination.GetSpan(8 + buffer.WrittenCount);
-        BinaryPrimitives.WriteInt64BigEndian(span, value.Timestamp);
-        buffer.WrittenSpan.CopyTo(span[8..]);
-        destination.Advance(8 + buffer.WrittenCount);
-        return true;
+        BinaryPrimitives.WriteInt64BigEndian(destination.GetSpan(8), value.Timestamp);
+        destination.Advance(8);
+        return _inner.Serializer.Serialize(value.Value, destination, context);
     }
 
     /// <inheritdoc/>

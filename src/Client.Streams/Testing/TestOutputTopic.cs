@@ -56,7 +56,7 @@ public sealed class TestOutputTopic<TKey, TValue>
     /// <summary>Reads every waiting record.</summary>
     public List<TestRecord<TKey, TValue>> ReadRecordsToList() => Drain(ReadRecord);
 
-    /// <summary>Reads every waiting record into a map: the last value of each key wins, a null value removes the key.</summary>
+    /// <summary>Reads every waiting record into a map: the last value of each key wins (a delete leaves a null value, as in Kafka); null keys throw.</summary>
 #pragma warning disable CS8714 // null keys are rejected below
     public Dictionary<TKey, TValue> ReadKeyValuesToMap()
     {
@@ -66,10 +66,7 @@ public sealed class TestOutputTopic<TKey, TValue>
             var kv = ReadKeyValue();
             if (kv.Key is null)
                 throw new InvalidOperationException("A null key cannot be put in a map.");
-            if (kv.Value is null)
-                map.Remove(kv.Key);
-            else
-                map[kv.Key] = kv.Value;
+            map[kv.Key] = kv.Value;
         }
         return map;
     }

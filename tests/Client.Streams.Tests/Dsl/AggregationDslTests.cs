@@ -221,7 +221,12 @@ public sealed class AggregationDslTests
         using var driver = new TopologyTestDriver(builder.Build(), Config());
         driver.StringInput("in").PipeInput("k", "1", 7);
         driver.StringInput("in").PipeInput("k", "2", 8);
-        Assert.Equal(["1", "2"], driver.StringOutput("out").ReadValuesToList());
+        driver.StringInput("in").PipeInput("j", "3", 9);
+        driver.StringInput("in").PipeInput("j", null, 10);
+        var map = driver.StringOutput("out").ReadKeyValuesToMap();
+        Assert.Equal(2, map.Count);
+        Assert.Equal("2", map["k"]);
+        Assert.Null(map["j"]);
         Assert.Equal(new Samsa.Streams.State.ValueAndTimestamp<string?>("2", 8), driver.GetTimestampedKeyValueStore<string?, string?>("latest")!.Get("k"));
     }
 }
