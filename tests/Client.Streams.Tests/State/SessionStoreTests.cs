@@ -83,6 +83,29 @@ public sealed class SessionStoreTests
     }
 
     [Fact]
+    public void Persistent_Reopen_KeepsSessionsInSegmentDirectories()
+    {
+        using var dir = new TempDir();
+        var store = Build(true, TimeSpan.FromMinutes(10));
+        store.Init(new StoreTestContext(dir.Path));
+        store.Put(Session("k", 0, 1_000), 1);
+        store.Put(Session("k", 400_000, 401_000), 2);
+        store.Close();
+        Assert.Equal(["s.0", "s.300000"], Directory.GetDirectories(Path.Combine(dir.Path, "s")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        store = Build(true, TimeSpan.FromMinutes(10));
+        store.Init(new StoreTestContext(dir.Path));
+        using (var all = store.Fetch("k")) Assert.Equal(["k[0,1000]=1", "k[400000,401000]=2"], Drain(all));
+        store.Put(Session("k", 700_000, 700_000), 3); // stream time 700000: the session ending at 1000 is out of retention
+        using (var after = store.Fetch("k")) Assert.Equal(["k[400000,401000]=2", "k[700000,700000]=3"], Drain(after));
+        Assert.True(Directory.Exists(Path.Combine(dir.Path, "s", "s.0"))); // its segment still holds live times (100001..299999)
+        store.Put(Session("k", 1_000_000, 1_000_000), 4); // min live 400001: segment 0 is deleted
+        using (var later = store.Fetch("k")) Assert.Equal(["k[400000,401000]=2", "k[700000,700000]=3", "k[1000000,1000000]=4"], Drain(later));
+        store.Close();
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "s", "s.0")));
+    }
+
+    [Fact]
     public void InvalidSessions_Throw()
     {
         var store = Build(false, TimeSpan.FromHours(1));
