@@ -97,6 +97,13 @@ public sealed partial class KafkaConsumer<TKey, TValue> : IKafkaConsumer<TKey, T
     /// <inheritdoc />
     public string MemberId => _group?.MemberId ?? "";
 
+    /// <summary>
+    /// The group generation (classic protocol) or member epoch (KIP-848) and member id that commits carry now, or
+    /// (-1, "") outside a generation: with <c>group.id</c> and <c>group.instance.id</c>, Java's <c>groupMetadata()</c>,
+    /// which transactional offset commits send so that the broker fences zombie members (KIP-447).
+    /// </summary>
+    public (int GenerationId, string MemberId) GroupIdentity => _group?.CommitIdentity ?? (-1, "");
+
     /// <summary>The cluster this consumer talks to (shared or owned).</summary>
     public KafkaCluster Cluster => _cluster;
 

@@ -168,6 +168,15 @@ internal abstract class GroupMemberBase : IGroupMember
     /// <summary>Leaves the group (LeaveGroup, or a heartbeat with the leave epoch).</summary>
     protected abstract Task LeaveAsync(string reason, CancellationToken token);
 
+    /// <summary>The generation (or member epoch) and member id that commits carry now ((-1, "") outside a generation).</summary>
+    public (int Generation, string MemberId) CommitIdentity
+    {
+        get
+        {
+            lock (Sync) return CommitIdentityLocked();
+        }
+    }
+
     /// <summary>The generation (or member epoch) and member id that commits carry; called under <see cref="Sync"/>.</summary>
     protected abstract (int Generation, string MemberId) CommitIdentityLocked();
 

@@ -10,6 +10,9 @@ internal interface IGroupMember : IAsyncDisposable
 {
     string MemberId { get; }
 
+    /// <summary>The generation (or member epoch) and member id that commits carry now ((-1, "") outside a generation).</summary>
+    (int Generation, string MemberId) CommitIdentity { get; }
+
     bool IsSubscribed { get; }
 
     IReadOnlyCollection<string> SubscribedTopics { get; }
