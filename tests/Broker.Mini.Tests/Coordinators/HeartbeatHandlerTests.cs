@@ -20,7 +20,8 @@ public sealed class HeartbeatHandlerTests
         options.BrokerConfigs["group.min.session.timeout.ms"] = "100";
         await using var cluster = await MiniCluster.StartAsync(options);
         await using var c = TestClient.Connect(cluster);
-        var (member, generation) = await Raw.StableSingle(c, "g", sessionMs: 300);
+        // 2 s, not less: join and sync must complete within the session on a loaded machine.
+        var (member, generation) = await Raw.StableSingle(c, "g", sessionMs: 2000);
         await GroupKit.WaitForAsync(cluster, "g", s => s.State == "Empty", "the session to expire");
         Assert.Equal(ErrorCode.UnknownMemberId, await Raw.Heartbeat(c, "g", generation, member));
     }
