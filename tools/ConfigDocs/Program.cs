@@ -6,6 +6,7 @@ using Samsa.Admin;
 using Samsa.Client;
 using Samsa.Consumer;
 using Samsa.Producer;
+using Samsa.Streams;
 
 // Usage: dotnet run --project tools/ConfigDocs [-- output-path]   (default: docs/configuration.md)
 var output = args.Length > 0 ? args[0] : Path.Combine(FindRepoRoot(), "docs", "configuration.md");
@@ -22,6 +23,7 @@ foreach (var (title, type) in new (string, Type)[]
     ("Producer (`ProducerOptions`)", typeof(ProducerOptions)),
     ("Consumer (`ConsumerOptions`)", typeof(ConsumerOptions)),
     ("Admin (`AdminOptions`)", typeof(AdminOptions)),
+    ("Streams (`StreamsConfig`; other keys pass through to the embedded clients)", typeof(StreamsConfig)),
 })
 {
     var instance = Activator.CreateInstance(type)!;

@@ -90,6 +90,7 @@ public static class KafkaConfigBinder
         {
             if (target == typeof(string)) return value;
             if (target == typeof(int)) return int.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
+            if (target == typeof(short)) return short.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
             if (target == typeof(long)) return long.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture);
             if (target == typeof(bool)) return bool.Parse(value);
             if (target == typeof(double)) return double.Parse(value, CultureInfo.InvariantCulture);

@@ -49,6 +49,12 @@ public sealed partial class KafkaStreams : IAsyncDisposable
         if (config.NumStreamThreads < 1) throw new ArgumentException("num.stream.threads must be at least 1.", nameof(config));
         if (config.ProcessingGuarantee is not ("at_least_once" or "exactly_once_v2" or "exactly_once" or "exactly_once_beta"))
             throw new ArgumentException($"processing.guarantee '{config.ProcessingGuarantee}' is not one of at_least_once, exactly_once_v2.", nameof(config));
+        if (config.NumStandbyReplicas != 0)
+            throw new ArgumentException("num.standby.replicas: standby tasks are not supported yet; leave it at 0 (stores restore from their changelogs).", nameof(config));
+        if (config.MaxTaskIdleMs > 0)
+            throw new ArgumentException("max.task.idle.ms: waiting for empty inputs is not supported yet; use 0 or -1 (tasks process whatever is buffered).", nameof(config));
+        if (config.TopologyOptimization is not ("none" or "all"))
+            throw new ArgumentException($"topology.optimization '{config.TopologyOptimization}' is not one of none, all.", nameof(config));
         _model = model;
         _config = config;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;

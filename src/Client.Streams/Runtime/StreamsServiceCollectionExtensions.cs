@@ -1,9 +1,9 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Samsa.Client;
 
 namespace Samsa.Streams;
 
@@ -49,34 +49,19 @@ internal sealed class KafkaStreamsHostedService(KafkaStreams streams) : IHostedS
 /// <summary>Binds Kafka Streams keys onto <see cref="StreamsConfig"/>; unknown keys are kept in <see cref="StreamsConfig.Extra"/>.</summary>
 public static class StreamsConfigBinder
 {
-    /// <summary>Applies every key/value pair; throws <see cref="ArgumentException"/> for a value of the wrong type.</summary>
+    /// <summary>
+    /// Applies every key/value pair (configuration paths such as <c>consumer:max.poll.records</c> count as dotted keys);
+    /// throws <see cref="KafkaConfigException"/> naming the key for a value of the wrong type.
+    /// </summary>
     public static void Bind(StreamsConfig config, IEnumerable<KeyValuePair<string, string?>> values)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(values);
-        foreach (var (rawKey, value) in values)
+        var pairs = values.Where(kv => kv.Value is not null).Select(kv => new KeyValuePair<string, string?>(kv.Key.Replace(':', '.'), kv.Value)).ToList();
+        var unknown = KafkaConfigBinder.Bind(config, pairs).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, value) in pairs)
         {
-            if (value is null) continue;
-            string key = rawKey.Replace(':', '.');
-            switch (key)
-            {
-                case "application.id": config.ApplicationId = value; break;
-                case "bootstrap.servers": config.BootstrapServers = value; break;
-                case "num.stream.threads": config.NumStreamThreads = Int(key, value); break;
-                case "processing.guarantee": config.ProcessingGuarantee = value; break;
-                case "commit.interval.ms": config.CommitIntervalMs = Int(key, value); break;
-                case "state.dir": config.StateDir = value; break;
-                case "replication.factor": config.ReplicationFactor = checked((short)Int(key, value)); break;
-                case "num.standby.replicas": config.NumStandbyReplicas = Int(key, value); break;
-                case "topology.optimization": config.TopologyOptimization = value; break;
-                case "max.task.idle.ms": config.MaxTaskIdleMs = long.TryParse(value, CultureInfo.InvariantCulture, out long idle) ? idle : throw Bad(key, value); break;
-                case "poll.ms": config.PollMs = Int(key, value); break;
-                default: config.Extra[key] = value; break;
-            }
+            if (unknown.Contains(key)) config.Extra[key] = value!;
         }
     }
-
-    private static int Int(string key, string value) => int.TryParse(value, CultureInfo.InvariantCulture, out int n) ? n : throw Bad(key, value);
-
-    private static ArgumentException Bad(string key, string value) => new($"'{value}' is not a valid value for {key}.");
 }
