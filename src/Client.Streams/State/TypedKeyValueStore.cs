@@ -8,7 +8,7 @@ namespace Samsa.Streams.State;
 /// serializing with the store's serdes (topic: the changelog topic name, as Kafka passes it). Range iterators
 /// deserialize each entry as it is reached. Null keys are rejected; a null value deletes.
 /// </summary>
-internal class TypedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, IKeyValueLookup<TKey, TValue>
+internal class TypedKeyValueStore<TKey, TValue> : WrappedStateStore<IKeyValueStore<byte[], byte[]>>, IKeyValueStore<TKey, TValue>, IKeyValueLookup<TKey, TValue>
 {
     private readonly bool _timestamped;
     private SerializationContext _keyContext;
@@ -20,8 +20,8 @@ internal class TypedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, 
     }
 
     private protected TypedKeyValueStore(IKeyValueStore<byte[], byte[]> inner, ISerde<TKey> keySerde, ISerde<TValue> valueSerde, bool timestamped)
+        : base(inner)
     {
-        Inner = inner ?? throw new ArgumentNullException(nameof(inner));
         KeySerde = keySerde ?? throw new ArgumentNullException(nameof(keySerde));
         ValueSerde = valueSerde ?? throw new ArgumentNullException(nameof(valueSerde));
         _timestamped = timestamped;
@@ -29,22 +29,13 @@ internal class TypedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, 
         _valueContext = new SerializationContext(inner.Name, MessageComponent.Value);
     }
 
-    /// <summary>The bytes store underneath (logging and storage layers).</summary>
-    internal IKeyValueStore<byte[], byte[]> Inner { get; }
-
     internal ISerde<TKey> KeySerde { get; }
 
     internal ISerde<TValue> ValueSerde { get; }
 
-    public string Name => Inner.Name;
-
-    public bool Persistent => Inner.Persistent;
-
-    public bool IsOpen => Inner.IsOpen;
-
     public long ApproximateNumEntries => Inner.ApproximateNumEntries;
 
-    public void Init(IStateStoreContext context)
+    public override void Init(IStateStoreContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         string topic = StoreArguments.ChangelogTopic(context.ApplicationId, Name);
@@ -94,10 +85,6 @@ internal class TypedKeyValueStore<TKey, TValue> : IKeyValueStore<TKey, TValue>, 
     public IKeyValueIterator<TKey, TValue> ReverseRange(TKey? from, TKey? to) => Wrap(Inner.ReverseRange(SerializeBound(from), SerializeBound(to)));
 
     public IKeyValueIterator<TKey, TValue> All() => Wrap(Inner.All());
-
-    public void Flush() => Inner.Flush();
-
-    public void Close() => Inner.Close();
 
     internal byte[] SerializeKey(TKey key)
     {

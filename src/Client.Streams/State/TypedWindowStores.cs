@@ -6,7 +6,7 @@ namespace Samsa.Streams.State;
 public interface ITimestampedWindowStore<TKey, TValue> : IWindowStore<TKey, ValueAndTimestamp<TValue>>;
 
 /// <summary>The typed window layer (Kafka's <c>MeteredWindowStore</c> role) over a window bytes store.</summary>
-internal class TypedWindowStore<TKey, TValue> : IWindowStore<TKey, TValue>
+internal class TypedWindowStore<TKey, TValue> : WrappedStateStore<IWindowStore<byte[], byte[]>>, IWindowStore<TKey, TValue>
 {
     private readonly StoreSerdes<TKey, TValue> _serdes;
     private readonly bool _timestamped;
@@ -17,21 +17,13 @@ internal class TypedWindowStore<TKey, TValue> : IWindowStore<TKey, TValue>
     }
 
     private protected TypedWindowStore(IWindowStore<byte[], byte[]> inner, ISerde<TKey> keySerde, ISerde<TValue> valueSerde, bool timestamped)
+        : base(inner)
     {
-        Inner = inner ?? throw new ArgumentNullException(nameof(inner));
         _serdes = new StoreSerdes<TKey, TValue>(inner.Name, keySerde, valueSerde);
         _timestamped = timestamped;
     }
 
-    internal IWindowStore<byte[], byte[]> Inner { get; }
-
-    public string Name => Inner.Name;
-
-    public bool Persistent => Inner.Persistent;
-
-    public bool IsOpen => Inner.IsOpen;
-
-    public void Init(IStateStoreContext context)
+    public override void Init(IStateStoreContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         _serdes.Init(context);
@@ -50,10 +42,6 @@ internal class TypedWindowStore<TKey, TValue> : IWindowStore<TKey, TValue>
 
     public IKeyValueIterator<Windowed<TKey>, TValue> All() =>
         new MappedIterator<Windowed<byte[]>, Windowed<TKey>, TValue>(Inner.All(), _serdes.ReadWindowed, _serdes.ReadValue);
-
-    public void Flush() => Inner.Flush();
-
-    public void Close() => Inner.Close();
 }
 
 /// <summary>A typed timestamped window store (values in Kafka's timestamped layout).</summary>
@@ -61,25 +49,17 @@ internal sealed class TimestampedWindowStore<TKey, TValue>(IWindowStore<byte[], 
     : TypedWindowStore<TKey, ValueAndTimestamp<TValue>>(inner, keySerde, new ValueAndTimestampSerde<TValue>(valueSerde), timestamped: true), ITimestampedWindowStore<TKey, TValue>;
 
 /// <summary>The typed session layer (Kafka's <c>MeteredSessionStore</c> role) over a session bytes store.</summary>
-internal sealed class TypedSessionStore<TKey, TValue> : ISessionStore<TKey, TValue>
+internal sealed class TypedSessionStore<TKey, TValue> : WrappedStateStore<ISessionStore<byte[], byte[]>>, ISessionStore<TKey, TValue>
 {
     private readonly StoreSerdes<TKey, TValue> _serdes;
 
     public TypedSessionStore(ISessionStore<byte[], byte[]> inner, ISerde<TKey> keySerde, ISerde<TValue> valueSerde)
+        : base(inner)
     {
-        Inner = inner ?? throw new ArgumentNullException(nameof(inner));
         _serdes = new StoreSerdes<TKey, TValue>(inner.Name, keySerde, valueSerde);
     }
 
-    internal ISessionStore<byte[], byte[]> Inner { get; }
-
-    public string Name => Inner.Name;
-
-    public bool Persistent => Inner.Persistent;
-
-    public bool IsOpen => Inner.IsOpen;
-
-    public void Init(IStateStoreContext context)
+    public override void Init(IStateStoreContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         _serdes.Init(context);
@@ -100,8 +80,4 @@ internal sealed class TypedSessionStore<TKey, TValue> : ISessionStore<TKey, TVal
 
     public IKeyValueIterator<Windowed<TKey>, TValue> Fetch(TKey key) =>
         new MappedIterator<Windowed<byte[]>, Windowed<TKey>, TValue>(Inner.Fetch(_serdes.Key(key)), _serdes.ReadWindowed, _serdes.ReadValue);
-
-    public void Flush() => Inner.Flush();
-
-    public void Close() => Inner.Close();
 }
