@@ -7,17 +7,14 @@ namespace Samsa.Streams.State;
 /// and range scans in both directions. Its contents come back from the changelog after a restart.
 /// Keys and values are kept as given (not copied). Not thread-safe: one task owns it.
 /// </summary>
-internal sealed class InMemoryKeyValueStore : IKeyValueStore<byte[], byte[]>, IStateRestoreCallback
+internal sealed class InMemoryKeyValueStore : KeyValueBytesStore, IKeyValueStore<byte[], byte[]>, IStateRestoreCallback
 {
     private readonly OrderedBytesMap<byte[]> _map = new();
 
     public InMemoryKeyValueStore(string name)
+        : base(name)
     {
-        StoreArguments.RequireName(name);
-        Name = name;
     }
-
-    public string Name { get; }
 
     public bool Persistent => false;
 
@@ -34,30 +31,17 @@ internal sealed class InMemoryKeyValueStore : IKeyValueStore<byte[], byte[]>, IS
         IsOpen = true;
     }
 
-    public byte[]? Get(byte[] key)
+    public override byte[]? Get(byte[] key)
     {
         ArgumentNullException.ThrowIfNull(key);
         return _map.TryGetValue(key, out var value) ? value : null;
     }
 
-    public void Put(byte[] key, byte[]? value)
+    public override void Put(byte[] key, byte[]? value)
     {
         ArgumentNullException.ThrowIfNull(key);
         if (value is null) _map.Remove(key, out _);
         else _map.Set(key, value, out _);
-    }
-
-    public byte[]? PutIfAbsent(byte[] key, byte[]? value)
-    {
-        var existing = Get(key);
-        if (existing is null) Put(key, value);
-        return existing;
-    }
-
-    public void PutAll(IEnumerable<KeyValue<byte[], byte[]?>> entries)
-    {
-        ArgumentNullException.ThrowIfNull(entries);
-        foreach (var entry in entries) Put(entry.Key, entry.Value);
     }
 
     public byte[]? Delete(byte[] key)

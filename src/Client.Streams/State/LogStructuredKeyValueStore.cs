@@ -6,19 +6,16 @@ namespace Samsa.Streams.State;
 /// The persistent key-value bytes store (Kafka's RocksDB store role) over a <see cref="LogFile"/> in
 /// <c>&lt;state dir&gt;/&lt;store name&gt;/</c>. Keys stay in memory, values on disk. Not thread-safe.
 /// </summary>
-internal sealed class LogStructuredKeyValueStore : IKeyValueStore<byte[], byte[]>, IStateRestoreCallback
+internal sealed class LogStructuredKeyValueStore : KeyValueBytesStore, IKeyValueStore<byte[], byte[]>, IStateRestoreCallback
 {
     private readonly LogStructuredStoreOptions _options;
     private LogFile? _log;
 
     public LogStructuredKeyValueStore(string name, LogStructuredStoreOptions options)
+        : base(name)
     {
-        StoreArguments.RequireName(name);
-        Name = name;
         _options = options;
     }
-
-    public string Name { get; }
 
     public bool Persistent => true;
 
@@ -38,29 +35,16 @@ internal sealed class LogStructuredKeyValueStore : IKeyValueStore<byte[], byte[]
         context.Register(this, this);
     }
 
-    public byte[]? Get(byte[] key)
+    public override byte[]? Get(byte[] key)
     {
         ArgumentNullException.ThrowIfNull(key);
         return Log.Get(key);
     }
 
-    public void Put(byte[] key, byte[]? value)
+    public override void Put(byte[] key, byte[]? value)
     {
         ArgumentNullException.ThrowIfNull(key);
         Log.Put(key, value);
-    }
-
-    public byte[]? PutIfAbsent(byte[] key, byte[]? value)
-    {
-        var existing = Get(key);
-        if (existing is null) Put(key, value);
-        return existing;
-    }
-
-    public void PutAll(IEnumerable<KeyValue<byte[], byte[]?>> entries)
-    {
-        ArgumentNullException.ThrowIfNull(entries);
-        foreach (var entry in entries) Put(entry.Key, entry.Value);
     }
 
     public byte[]? Delete(byte[] key)
