@@ -19,6 +19,9 @@ internal sealed partial class KTableImpl<TKey, TValue>(StreamsBuilder builder, s
 
     public string? QueryableStoreName => queryableStoreName;
 
+    /// <summary>Set on windowed tables: what suppression until window close needs.</summary>
+    internal WindowedTableInfo<TKey>? Windowing { get; init; }
+
     public IKTable<TKey, TValue> Filter(Func<TKey, TValue, bool> predicate, Materialized<TKey, TValue>? materialized = null, Named? named = null) =>
         DoFilter(predicate, false, materialized, named);
 
