@@ -160,5 +160,25 @@ public sealed class SuppressDslTests
             second.Sent.Where(s => s.Topic == "out").Select(s => (Encoding.UTF8.GetString(s.Key!), Encoding.UTF8.GetString(s.Value!), s.Timestamp)));
     }
 
+    [Fact]
+    public void SuppressedTable_ReadsBufferedKeysAsTheirPriorValue_InAStreamTableJoin()
+    {
+        var builder = new StreamsBuilder();
+        var table = builder.Table<string?, string?>("t")
+            .Suppress(Suppressed.UntilTimeLimit(TimeSpan.FromMilliseconds(10), BufferConfig.Unbounded()));
+        builder.Stream<string?, string?>("s").Join(table, (v, t) => v + "|" + t).To("out");
+        using var driver = new TopologyTestDriver(builder.Build(), Config());
+        var tableInput = driver.StringInput("t");
+        var streamInput = driver.StringInput("s");
+        var output = driver.StringOutput("out");
+        tableInput.PipeInput("a", "1", 0);
+        streamInput.PipeInput("a", "s0", 1);  // a=1 is still buffered and a had no value before: no match
+        tableInput.PipeInput("x", "1", 10);   // a=1 is emitted
+        streamInput.PipeInput("a", "s1", 11);
+        tableInput.PipeInput("a", "2", 12);   // buffered; the table still reads 1
+        streamInput.PipeInput("a", "s2", 13);
+        Assert.Equal(["s1|1", "s2|1"], output.ReadValuesToList());
+    }
+
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 }

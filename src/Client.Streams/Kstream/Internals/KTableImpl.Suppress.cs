@@ -34,8 +34,10 @@ internal sealed partial class KTableImpl<TKey, TValue>
         var values = valueSerde;
         Func<StreamsConfig, ISerde<TValue>> valuesFor = values is not null ? _ => values : config => DslSerdes.Default<TValue>(config.DefaultValueSerde, "value", storeName);
         var parent = info;
-        // Reads go to the upstream table (Kafka reads values still held in the buffer as their prior value).
-        var childInfo = TableInfo<TKey, TValue>.Computed(parent.CreateGetter, parent.GetterStores, parent.EnableSendingOldValues);
+        // As Kafka, the buffer keeps the old value from before a key's first buffered update, for the table's getter.
+        parent.EnableSendingOldValues();
+        var childInfo = TableInfo<TKey, TValue>.Computed(() => new SuppressedValueGetter<TKey, TValue>(storeName, parent.CreateGetter(), keys, valuesFor),
+            [.. parent.GetterStores, storeName], () => { });
         var options = new SuppressOptions<TKey>(storeName, suppressed.Buffer, delayMs, bufferTime, DropTombstones: suppressed.IsUntilWindowCloses);
         builder.Internal.AddProcessor(child, [name], n => Nodes.Of(n, new KTableSuppressProcessor<TKey, TValue>(options, keys, valuesFor, childInfo)));
         var store = Stores.KeyValueStoreBuilder(Stores.InMemoryKeyValueStore(storeName), Serdes.ByteArray, Serdes.ByteArray);
