@@ -76,19 +76,13 @@ public sealed record BufferConfig
 /// </summary>
 public sealed record Suppressed
 {
-    private Suppressed(bool untilWindowCloses, long timeLimitMs, BufferConfig buffer, string? name)
-    {
-        IsUntilWindowCloses = untilWindowCloses;
-        TimeLimitMs = timeLimitMs;
-        Buffer = buffer;
-        Name = name;
-    }
+    private Suppressed(BufferConfig buffer) => Buffer = buffer;
 
     /// <summary>True for final results of windows; false for a time limit.</summary>
-    public bool IsUntilWindowCloses { get; }
+    public bool IsUntilWindowCloses { get; private init; }
 
     /// <summary>How long an update of a key is held, in ms (time-limit suppression).</summary>
-    public long TimeLimitMs { get; }
+    public long TimeLimitMs { get; private init; }
 
     /// <summary>The buffer's limits.</summary>
     public BufferConfig Buffer { get; }
@@ -105,7 +99,7 @@ public sealed record Suppressed
         ArgumentNullException.ThrowIfNull(buffer);
         if (buffer.FullStrategy == BufferFullStrategy.EmitEarly)
             throw new ArgumentException("Final results need a strict buffer: use BufferConfig.Unbounded() or ShutDownWhenFull().", nameof(buffer));
-        return new Suppressed(true, 0, buffer, null);
+        return new Suppressed(buffer) { IsUntilWindowCloses = true };
     }
 
     /// <summary>Emits the latest update of a key once stream time passes the time of its first held update plus <paramref name="timeToWaitForMoreEvents"/>.</summary>
@@ -115,7 +109,7 @@ public sealed record Suppressed
         long ms = (long)timeToWaitForMoreEvents.TotalMilliseconds;
         if (ms < 0)
             throw new ArgumentOutOfRangeException(nameof(timeToWaitForMoreEvents), "The time limit must not be negative.");
-        return new Suppressed(false, ms, buffer, null);
+        return new Suppressed(buffer) { TimeLimitMs = ms };
     }
 
     /// <summary>This with a processor name.</summary>
