@@ -53,6 +53,29 @@ public sealed class SuppressDslTests
     }
 
     [Fact]
+    public void UntilWindowCloses_AfterAFilterOfAWindowedTable_UsesTheWindowsGrace()
+    {
+        var builder = new StreamsBuilder();
+        builder.Stream<string?, string?>("in")
+            .GroupByKey()
+            .WindowedBy(TimeWindows.OfSizeAndGrace(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(5)))
+            .Count()
+            .Filter((k, _) => k.Key != "skip")
+            .Suppress(Suppressed.UntilWindowCloses(BufferConfig.MaxRecords(10).ShutDownWhenFull()))
+            .ToStream()
+            .Map((k, v) => KV<string?, string?>(k.Key, Label(k, v)))
+            .To("out");
+        using var driver = new TopologyTestDriver(builder.Build(), Config());
+        var input = driver.StringInput("in");
+        input.PipeInput("k", "v", 1);
+        input.PipeInput("skip", "v", 2);
+        input.PipeInput("k", "v", 14);
+        Assert.True(driver.StringOutput("out").IsEmpty);
+        input.PipeInput("k", "v", 15);
+        Assert.Equal(["k@0-10=1"], driver.StringOutput("out").ReadValuesToList());
+    }
+
+    [Fact]
     public void Suppress_IsNamedAsKafka_InDescribeAndChangelog()
     {
         var topology = FinalWindowCounts().Build();
