@@ -131,6 +131,24 @@ public sealed class SuppressDslTests
     }
 
     [Fact]
+    public void UntilTimeLimit_KeepsOneEntryPerSerializedKey_ForByteArrayKeys()
+    {
+        var builder = new StreamsBuilder();
+        builder.Table("in", Consumed<byte[]?, string?>.With(Serdes.ByteArray, Serdes.String))
+            .Suppress(Suppressed.UntilTimeLimit(TimeSpan.FromMilliseconds(10), BufferConfig.MaxRecords(1).ShutDownWhenFull()))
+            .ToStream()
+            .To("out", Produced<byte[]?, string?>.With(Serdes.ByteArray, Serdes.String));
+        using var driver = new TopologyTestDriver(builder.Build(), Config());
+        var input = driver.CreateInputTopic("in", Serdes.ByteArray, Serdes.String);
+        input.PipeInput([1, 2], "a", 0);
+        input.PipeInput([1, 2], "b", 5); // an equal key in another array: the same buffered key, so the buffer holds one
+        input.PipeInput([1, 2], "c", 10);
+        var emitted = Assert.Single(driver.CreateOutputTopic("out", Serdes.ByteArray, Serdes.String).ReadKeyValuesToList());
+        Assert.Equal(new byte[] { 1, 2 }, emitted.Key);
+        Assert.Equal("c", emitted.Value);
+    }
+
+    [Fact]
     public void UntilTimeLimit_EmitEarlyWhenFull_EmitsTheOldestKey()
     {
         using var driver = new TopologyTestDriver(RateLimited(BufferConfig.MaxRecords(2).EmitEarlyWhenFull(), limitMs: 1000), Config());

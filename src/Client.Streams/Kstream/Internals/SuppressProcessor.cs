@@ -1,5 +1,6 @@
 using Samsa.Streams.Processor;
 using Samsa.Streams.State;
+using Samsa.Streams.State.Internals;
 
 namespace Samsa.Streams.Kstream.Internals;
 
@@ -18,7 +19,7 @@ internal sealed record SuppressOptions<TKey>(string StoreName, BufferConfig Buff
 internal sealed class KTableSuppressProcessor<TKey, TValue>(SuppressOptions<TKey> options, Func<StreamsConfig, ISerde<TKey>> keySerdeFor,
     Func<StreamsConfig, ISerde<TValue>> valueSerdeFor, TableInfo<TKey, TValue> info) : DslProcessor<TKey, Change<TValue>, TKey, Change<TValue>>
 {
-    private readonly Dictionary<object, SuppressEntry<TKey, TValue>> _entries = []; // by key (never null in a table)
+    private readonly Dictionary<byte[], SuppressEntry<TKey, TValue>> _entries = new(BytesComparer.Instance); // by serialized key, as the store
     private readonly SortedSet<SuppressEntry<TKey, TValue>> _order = new(Comparer<SuppressEntry<TKey, TValue>>.Create(static (a, b) =>
         a.BufferTime != b.BufferTime ? a.BufferTime.CompareTo(b.BufferTime) : a.Sequence.CompareTo(b.Sequence)));
     private IKeyValueStore<byte[]?, byte[]?> _store = null!;
@@ -41,12 +42,12 @@ internal sealed class KTableSuppressProcessor<TKey, TValue>(SuppressOptions<TKey
         EnsureLoaded();
         _observedStreamTime = Math.Max(_observedStreamTime, record.Timestamp);
         var change = record.Value;
-        if (!_entries.TryGetValue(record.Key, out var entry))
+        byte[] keyBytes = _codec.KeyBytes(record.Key);
+        if (!_entries.TryGetValue(keyBytes, out var entry))
         {
             long bufferTime = options.BufferTime is { } time ? time(record.Key) : record.Timestamp;
-            byte[] keyBytes = _codec.KeyBytes(record.Key);
             entry = new SuppressEntry<TKey, TValue>(record.Key, keyBytes, bufferTime, _sequence++, change.HasOld, change.Old);
-            _entries[record.Key] = entry;
+            _entries[keyBytes] = entry;
             _order.Add(entry);
         }
         entry.HasNew = change.HasNew;
@@ -79,7 +80,7 @@ internal sealed class KTableSuppressProcessor<TKey, TValue>(SuppressOptions<TKey
     private void Emit(SuppressEntry<TKey, TValue> entry)
     {
         _order.Remove(entry);
-        _entries.Remove(entry.Key!);
+        _entries.Remove(entry.KeyBytes);
         _store.Delete(entry.KeyBytes);
         _bytes -= entry.Size;
         if (!entry.HasNew && options.DropTombstones)
@@ -112,7 +113,7 @@ internal sealed class KTableSuppressProcessor<TKey, TValue>(SuppressOptions<TKey
             {
                 HasNew = decoded.HasNew, New = decoded.New, Timestamp = decoded.Timestamp, Headers = decoded.Headers, Size = decoded.Size,
             };
-            _entries[entry.Key!] = entry;
+            _entries[entry.KeyBytes] = entry;
             _order.Add(entry);
             _bytes += entry.Size;
         }
