@@ -141,6 +141,13 @@ public interface IKTable<TKey, TValue>
 
     /// <summary>Outer join on the primary key.</summary>
     IKTable<TKey, TResult> OuterJoin<TOther, TResult>(IKTable<TKey, TOther> other, Func<TValue?, TOther?, TResult> joiner, Materialized<TKey, TResult>? materialized = null, Named? named = null);
+
+    /// <summary>
+    /// Holds back updates (Kafka's <c>suppress</c>): final results of a windowed table
+    /// (<see cref="Suppressed.UntilWindowCloses"/>) or the latest update per key after a time limit
+    /// (<see cref="Suppressed.UntilTimeLimit"/>). The buffer is a changelog-backed store named after the processor.
+    /// </summary>
+    IKTable<TKey, TValue> Suppress(Suppressed suppressed);
 }
 
 /// <summary>A stream grouped by key, ready to aggregate (Kafka's <c>KGroupedStream</c>).</summary>

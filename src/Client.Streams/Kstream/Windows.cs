@@ -29,12 +29,8 @@ public sealed record TimeWindows
     /// <summary>Tumbling windows with a grace period.</summary>
     public static TimeWindows OfSizeAndGrace(TimeSpan size, TimeSpan grace)
     {
-        long sizeMs = (long)size.TotalMilliseconds;
-        if (sizeMs <= 0)
-            throw new ArgumentOutOfRangeException(nameof(size), "Window size must be positive.");
-        if (grace < TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(grace), "Grace must not be negative.");
-        return new TimeWindows(sizeMs, sizeMs, (long)grace.TotalMilliseconds);
+        long sizeMs = WindowArgs.Positive(size, nameof(size), "Window size");
+        return new TimeWindows(sizeMs, sizeMs, WindowArgs.Grace(grace));
     }
 
     /// <summary>Hopping windows: starts every <paramref name="advance"/> (at most the size).</summary>
@@ -80,12 +76,7 @@ public sealed record SessionWindows
     /// <summary>Sessions with a grace period.</summary>
     public static SessionWindows OfInactivityGapAndGrace(TimeSpan gap, TimeSpan grace)
     {
-        long gapMs = (long)gap.TotalMilliseconds;
-        if (gapMs <= 0)
-            throw new ArgumentOutOfRangeException(nameof(gap), "The inactivity gap must be positive.");
-        if (grace < TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(grace), "Grace must not be negative.");
-        return new SessionWindows(gapMs, (long)grace.TotalMilliseconds);
+        return new SessionWindows(WindowArgs.Positive(gap, nameof(gap), "The inactivity gap"), WindowArgs.Grace(grace));
     }
 }
 
@@ -117,12 +108,8 @@ public sealed record JoinWindows
     /// <summary>Symmetric windows of <paramref name="difference"/> with grace.</summary>
     public static JoinWindows OfTimeDifferenceAndGrace(TimeSpan difference, TimeSpan grace)
     {
-        long ms = (long)difference.TotalMilliseconds;
-        if (ms < 0)
-            throw new ArgumentOutOfRangeException(nameof(difference), "The time difference must not be negative.");
-        if (grace < TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(grace), "Grace must not be negative.");
-        return new JoinWindows(ms, ms, (long)grace.TotalMilliseconds);
+        long ms = WindowArgs.NotNegative(difference, nameof(difference), "The time difference");
+        return new JoinWindows(ms, ms, WindowArgs.Grace(grace));
     }
 
     /// <summary>This with another lower bound.</summary>
@@ -130,4 +117,25 @@ public sealed record JoinWindows
 
     /// <summary>This with another upper bound.</summary>
     public JoinWindows After(TimeSpan after) => new(BeforeMs, (long)after.TotalMilliseconds, GraceMs);
+}
+
+/// <summary>Argument checks of the window specifications.</summary>
+internal static class WindowArgs
+{
+    /// <summary><paramref name="value"/> in ms, which must be positive.</summary>
+    public static long Positive(TimeSpan value, string parameter, string what)
+    {
+        long ms = (long)value.TotalMilliseconds;
+        return ms > 0 ? ms : throw new ArgumentOutOfRangeException(parameter, $"{what} must be positive.");
+    }
+
+    /// <summary><paramref name="value"/> in ms, which must not be negative.</summary>
+    public static long NotNegative(TimeSpan value, string parameter, string what)
+    {
+        long ms = (long)value.TotalMilliseconds;
+        return ms >= 0 ? ms : throw new ArgumentOutOfRangeException(parameter, $"{what} must not be negative.");
+    }
+
+    /// <summary>A grace period in ms.</summary>
+    public static long Grace(TimeSpan grace) => NotNegative(grace, nameof(grace), "Grace");
 }

@@ -36,8 +36,14 @@ internal sealed class RecordingEnvironment : ITaskEnvironment, IRecordCollector,
             Directory.Delete(_stateDir, recursive: true);
     }
 
-    public void OnStoreRegistered(TaskId id, IStateStore store, string? changelogTopic, IStateRestoreCallback restore) =>
+    /// <summary>Restore callbacks of the registered stores, by store name.</summary>
+    public Dictionary<string, IStateRestoreCallback> Restorers { get; } = [];
+
+    public void OnStoreRegistered(TaskId id, IStateStore store, string? changelogTopic, IStateRestoreCallback restore)
+    {
         Registered.Add((id, store.Name, changelogTopic));
+        Restorers[store.Name] = restore;
+    }
 
     public void Send(string topic, int? partition, byte[]? key, byte[]? value, Headers? headers, long timestamp) =>
         Sent.Add(new SentRecord(topic, partition, key, value, timestamp));

@@ -4,10 +4,11 @@ using Samsa.Streams.State;
 namespace Samsa.Streams.Kstream.Internals;
 
 /// <summary>
-/// Builds the DSL's timestamped key-value stores through <see cref="Stores"/>, resolving default serdes from the
-/// configuration when the task opens the store (the DSL does not know them when the topology is built).
+/// What the DSL's store builders share: name and changelog settings from <see cref="Materialized{TKey, TValue}"/>, and
+/// serdes resolved from the configuration when the task opens the store (the DSL does not know them when the topology
+/// is built).
 /// </summary>
-internal sealed class DslKeyValueStoreBuilder<TKey, TValue>(string name, Materialized<TKey, TValue> materialized, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
+internal abstract class DslStoreBuilder<TKey, TValue>(string name, Materialized<TKey, TValue> materialized, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
     : IConfigurableStoreBuilder
 {
     private static readonly IReadOnlyDictionary<string, string> NoConfig = new Dictionary<string, string>();
@@ -18,17 +19,34 @@ internal sealed class DslKeyValueStoreBuilder<TKey, TValue>(string name, Materia
 
     public IReadOnlyDictionary<string, string> LogConfig => materialized.LogConfig ?? NoConfig;
 
+    protected Materialized<TKey, TValue> Materialized => materialized;
+
     public IStateStore Build() => Build(new StreamsConfig());
 
     public IStateStore Build(StreamsConfig config)
     {
         var keys = materialized.KeySerde ?? keySerde ?? DslSerdes.Default<TKey>(config.DefaultKeySerde, "key", name);
         var values = materialized.ValueSerde ?? valueSerde ?? DslSerdes.Default<TValue>(config.DefaultValueSerde, "value", name);
-        var supplier = materialized.KeyValueStoreSupplier
-            ?? (materialized.Persistent ? Stores.PersistentTimestampedKeyValueStore(name) : Stores.InMemoryKeyValueStore(name));
-        var builder = Stores.TimestampedKeyValueStoreBuilder(supplier, keys, values);
-        builder = materialized.LoggingEnabled ? builder.WithLoggingEnabled(materialized.LogConfig) : builder.WithLoggingDisabled();
-        return builder.Build();
+        return Build(keys, values);
+    }
+
+    /// <summary>The store over the resolved serdes.</summary>
+    protected abstract IStateStore Build(ISerde<TKey> keys, ISerde<TValue> values);
+
+    /// <summary>Builds <paramref name="builder"/> with the changelog switched as <see cref="Materialized{TKey, TValue}"/> says.</summary>
+    protected IStateStore Logged<T>(IStoreBuilder<T> builder) where T : IStateStore =>
+        (materialized.LoggingEnabled ? builder.WithLoggingEnabled(materialized.LogConfig) : builder.WithLoggingDisabled()).Build();
+}
+
+/// <summary>Builds the DSL's timestamped key-value stores through <see cref="Stores"/>.</summary>
+internal sealed class DslKeyValueStoreBuilder<TKey, TValue>(string name, Materialized<TKey, TValue> materialized, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
+    : DslStoreBuilder<TKey, TValue>(name, materialized, keySerde, valueSerde)
+{
+    protected override IStateStore Build(ISerde<TKey> keys, ISerde<TValue> values)
+    {
+        var supplier = Materialized.KeyValueStoreSupplier
+            ?? (Materialized.Persistent ? Stores.PersistentTimestampedKeyValueStore(Name) : Stores.InMemoryKeyValueStore(Name));
+        return Logged(Stores.TimestampedKeyValueStoreBuilder(supplier, keys, values));
     }
 }
 

@@ -5,65 +5,36 @@ namespace Samsa.Streams.Kstream.Internals;
 
 /// <summary>Builds the timestamped window stores of windowed aggregations (and the join buffers) through <see cref="Stores"/>.</summary>
 internal sealed class DslWindowStoreBuilder<TKey, TValue>(string name, Materialized<TKey, TValue> materialized, long retentionMs, long windowSizeMs,
-    bool retainDuplicates, bool timestamped, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde) : IConfigurableStoreBuilder
+    bool retainDuplicates, bool timestamped, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
+    : DslStoreBuilder<TKey, TValue>(name, materialized, keySerde, valueSerde)
 {
-    private static readonly IReadOnlyDictionary<string, string> NoConfig = new Dictionary<string, string>();
-
-    public string Name => name;
-
-    public bool LoggingEnabled => materialized.LoggingEnabled;
-
-    public IReadOnlyDictionary<string, string> LogConfig => materialized.LogConfig ?? NoConfig;
-
-    public IStateStore Build() => Build(new StreamsConfig());
-
-    public IStateStore Build(StreamsConfig config)
+    protected override IStateStore Build(ISerde<TKey> keys, ISerde<TValue> values)
     {
-        var keys = materialized.KeySerde ?? keySerde ?? DslSerdes.Default<TKey>(config.DefaultKeySerde, "key", name);
-        var values = materialized.ValueSerde ?? valueSerde ?? DslSerdes.Default<TValue>(config.DefaultValueSerde, "value", name);
         var retention = TimeSpan.FromMilliseconds(retentionMs);
         var size = TimeSpan.FromMilliseconds(windowSizeMs);
         if (timestamped)
         {
-            var supplier = materialized.Persistent
-                ? Stores.PersistentTimestampedWindowStore(name, retention, size, retainDuplicates)
-                : Stores.InMemoryWindowStore(name, retention, size, retainDuplicates);
-            var builder = Stores.TimestampedWindowStoreBuilder(supplier, keys, values);
-            builder = materialized.LoggingEnabled ? builder.WithLoggingEnabled(materialized.LogConfig) : builder.WithLoggingDisabled();
-            return builder.Build();
+            var supplier = Materialized.Persistent
+                ? Stores.PersistentTimestampedWindowStore(Name, retention, size, retainDuplicates)
+                : Stores.InMemoryWindowStore(Name, retention, size, retainDuplicates);
+            return Logged(Stores.TimestampedWindowStoreBuilder(supplier, keys, values));
         }
-        var plainSupplier = materialized.Persistent
-            ? Stores.PersistentWindowStore(name, retention, size, retainDuplicates)
-            : Stores.InMemoryWindowStore(name, retention, size, retainDuplicates);
-        var plain = Stores.WindowStoreBuilder(plainSupplier, keys, values);
-        plain = materialized.LoggingEnabled ? plain.WithLoggingEnabled(materialized.LogConfig) : plain.WithLoggingDisabled();
-        return plain.Build();
+        var plain = Materialized.Persistent
+            ? Stores.PersistentWindowStore(Name, retention, size, retainDuplicates)
+            : Stores.InMemoryWindowStore(Name, retention, size, retainDuplicates);
+        return Logged(Stores.WindowStoreBuilder(plain, keys, values));
     }
 }
 
 /// <summary>Builds the session stores of session aggregations through <see cref="Stores"/>.</summary>
 internal sealed class DslSessionStoreBuilder<TKey, TValue>(string name, Materialized<TKey, TValue> materialized, long retentionMs, ISerde<TKey>? keySerde, ISerde<TValue>? valueSerde)
-    : IConfigurableStoreBuilder
+    : DslStoreBuilder<TKey, TValue>(name, materialized, keySerde, valueSerde)
 {
-    private static readonly IReadOnlyDictionary<string, string> NoConfig = new Dictionary<string, string>();
-
-    public string Name => name;
-
-    public bool LoggingEnabled => materialized.LoggingEnabled;
-
-    public IReadOnlyDictionary<string, string> LogConfig => materialized.LogConfig ?? NoConfig;
-
-    public IStateStore Build() => Build(new StreamsConfig());
-
-    public IStateStore Build(StreamsConfig config)
+    protected override IStateStore Build(ISerde<TKey> keys, ISerde<TValue> values)
     {
-        var keys = materialized.KeySerde ?? keySerde ?? DslSerdes.Default<TKey>(config.DefaultKeySerde, "key", name);
-        var values = materialized.ValueSerde ?? valueSerde ?? DslSerdes.Default<TValue>(config.DefaultValueSerde, "value", name);
         var retention = TimeSpan.FromMilliseconds(retentionMs);
-        var supplier = materialized.Persistent ? Stores.PersistentSessionStore(name, retention) : Stores.InMemorySessionStore(name, retention);
-        var builder = Stores.SessionStoreBuilder(supplier, keys, values);
-        builder = materialized.LoggingEnabled ? builder.WithLoggingEnabled(materialized.LogConfig) : builder.WithLoggingDisabled();
-        return builder.Build();
+        var supplier = Materialized.Persistent ? Stores.PersistentSessionStore(Name, retention) : Stores.InMemorySessionStore(Name, retention);
+        return Logged(Stores.SessionStoreBuilder(supplier, keys, values));
     }
 }
 

@@ -43,7 +43,10 @@ internal sealed class TimeWindowedKStreamImpl<TKey, TValue>(KGroupedStreamImpl<T
         builder.Internal.AddStateStore(new DslWindowStoreBuilder<TKey, TAggregate>(storeName, materialized, retention, windows.SizeMs, false, true, grouped.KeySerde, null), [processor]);
         var keys = materialized.KeySerde ?? grouped.KeySerde;
         return new KTableImpl<Windowed<TKey>, TAggregate>(builder, processor, keys is null ? null : WindowedSerdes.TimeWindowed(keys, windows.SizeMs),
-            null, info, materialized.StoreName);
+            materialized.ValueSerde, info, materialized.StoreName)
+        {
+            Windowing = WindowedTableInfo.Of(windows.GraceMs, keys, inner => WindowedSerdes.TimeWindowed(inner, windows.SizeMs), storeName),
+        };
     }
 }
 
@@ -81,6 +84,10 @@ internal sealed class SessionWindowedKStreamImpl<TKey, TValue>(KGroupedStreamImp
             new KStreamSessionWindowAggregateProcessor<TKey, TValue, TAggregate>(storeName, windows, initializer, aggregator, merger, info, firstValue)));
         builder.Internal.AddStateStore(new DslSessionStoreBuilder<TKey, TAggregate>(storeName, materialized, retention, grouped.KeySerde, null), [processor]);
         var keys = materialized.KeySerde ?? grouped.KeySerde;
-        return new KTableImpl<Windowed<TKey>, TAggregate>(builder, processor, keys is null ? null : WindowedSerdes.SessionWindowed(keys), null, info, materialized.StoreName);
+        return new KTableImpl<Windowed<TKey>, TAggregate>(builder, processor, keys is null ? null : WindowedSerdes.SessionWindowed(keys), materialized.ValueSerde, info,
+            materialized.StoreName)
+        {
+            Windowing = WindowedTableInfo.Of(windows.GraceMs, keys, WindowedSerdes.SessionWindowed, storeName),
+        };
     }
 }

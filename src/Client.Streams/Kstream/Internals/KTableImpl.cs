@@ -19,6 +19,9 @@ internal sealed partial class KTableImpl<TKey, TValue>(StreamsBuilder builder, s
 
     public string? QueryableStoreName => queryableStoreName;
 
+    /// <summary>Set on windowed tables: what suppression until window close needs.</summary>
+    internal WindowedTableInfo<TKey>? Windowing { get; init; }
+
     public IKTable<TKey, TValue> Filter(Func<TKey, TValue, bool> predicate, Materialized<TKey, TValue>? materialized = null, Named? named = null) =>
         DoFilter(predicate, false, materialized, named);
 
@@ -38,7 +41,10 @@ internal sealed partial class KTableImpl<TKey, TValue>(StreamsBuilder builder, s
         builder.Internal.AddProcessor(child, [name], n => Nodes.Of(n, new KTableFilterProcessor<TKey, TValue>(predicate, filterNot, storeName, childInfo)));
         if (storeName is not null)
             builder.Internal.AddStateStore(new DslKeyValueStoreBuilder<TKey, TValue>(storeName, materialized!, keySerde, valueSerde), [child]);
-        return new KTableImpl<TKey, TValue>(builder, child, materialized?.KeySerde ?? keySerde, materialized?.ValueSerde ?? valueSerde, childInfo, materialized?.StoreName);
+        return new KTableImpl<TKey, TValue>(builder, child, materialized?.KeySerde ?? keySerde, materialized?.ValueSerde ?? valueSerde, childInfo, materialized?.StoreName)
+        {
+            Windowing = Windowing,
+        };
     }
 
     public IKTable<TKey, TValueOut> MapValues<TValueOut>(Func<TKey, TValue, TValueOut> mapper, Materialized<TKey, TValueOut>? materialized = null, Named? named = null)
@@ -54,7 +60,10 @@ internal sealed partial class KTableImpl<TKey, TValue>(StreamsBuilder builder, s
         builder.Internal.AddProcessor(child, [name], n => Nodes.Of(n, new KTableMapValuesProcessor<TKey, TValue, TValueOut>(mapper, storeName, childInfo)));
         if (storeName is not null)
             builder.Internal.AddStateStore(new DslKeyValueStoreBuilder<TKey, TValueOut>(storeName, materialized!, keySerde, null), [child]);
-        return new KTableImpl<TKey, TValueOut>(builder, child, materialized?.KeySerde ?? keySerde, materialized?.ValueSerde, childInfo, materialized?.StoreName);
+        return new KTableImpl<TKey, TValueOut>(builder, child, materialized?.KeySerde ?? keySerde, materialized?.ValueSerde, childInfo, materialized?.StoreName)
+        {
+            Windowing = Windowing,
+        };
     }
 
     public IKTable<TKey, TValueOut> MapValues<TValueOut>(Func<TValue, TValueOut> mapper, Materialized<TKey, TValueOut>? materialized = null, Named? named = null) =>

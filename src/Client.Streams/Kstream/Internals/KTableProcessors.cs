@@ -145,14 +145,22 @@ internal sealed class KTableRepartitionMapProcessor<TKey, TValue, TKeyOut, TValu
     }
 }
 
-/// <summary>Aggregates re-grouped table rows with an adder and a subtractor (Kafka's <c>KTableAggregate</c>).</summary>
-internal sealed class KTableAggregateProcessor<TKey, TValue, TAggregate>(string storeName, Func<TAggregate> initializer,
-    Func<TKey, TValue, TAggregate, TAggregate> adder, Func<TKey, TValue, TAggregate, TAggregate> subtractor, TableInfo<TKey, TAggregate> info)
-    : DslProcessor<TKey, Change<TValue>, TKey, Change<TAggregate>>
+/// <summary>
+/// Folds re-grouped table rows into a per-key result: the old row is subtracted, the new one added (what Kafka's
+/// <c>KTableAggregate</c> and <c>KTableReduce</c> share).
+/// </summary>
+internal abstract class KTableRegroupedProcessor<TKey, TValue, TResult>(string storeName, TableInfo<TKey, TResult> info)
+    : DslProcessor<TKey, Change<TValue>, TKey, Change<TResult>>
 {
-    private ITimestampedKeyValueStore<TKey, TAggregate> _store = null!;
+    private ITimestampedKeyValueStore<TKey, TResult> _store = null!;
 
-    protected override void OnInit() => _store = TimestampedStore<TKey, TAggregate>(storeName);
+    protected override void OnInit() => _store = TimestampedStore<TKey, TResult>(storeName);
+
+    /// <summary>The result without <paramref name="value"/>.</summary>
+    protected abstract TResult Subtract(TKey key, TValue value, TResult result);
+
+    /// <summary>The result with <paramref name="value"/>; <paramref name="has"/> is false when there is no result yet.</summary>
+    protected abstract TResult Add(TKey key, TValue value, TResult result, bool has);
 
     public override void Process(Record<TKey, Change<TValue>> record)
     {
@@ -161,57 +169,41 @@ internal sealed class KTableAggregateProcessor<TKey, TValue, TAggregate>(string 
         var change = record.Value;
         bool hadOld = _store.TryGet(record.Key, out var old);
         bool has = hadOld;
-        var aggregate = hadOld ? old.Value : default!;
+        var result = hadOld ? old.Value : default!;
         long timestamp = record.Timestamp;
         if (change.HasOld && hadOld)
         {
-            aggregate = subtractor(record.Key, change.Old, aggregate);
+            result = Subtract(record.Key, change.Old, result);
             timestamp = Math.Max(record.Timestamp, old.Timestamp);
         }
         if (change.HasNew)
         {
-            aggregate = adder(record.Key, change.New, has ? aggregate : initializer());
+            result = Add(record.Key, change.New, result, has);
             has = true;
             if (hadOld)
                 timestamp = Math.Max(record.Timestamp, old.Timestamp);
         }
-        TableStores.PutOrDelete(_store, record.Key, has, aggregate, timestamp);
+        TableStores.PutOrDelete(_store, record.Key, has, result, timestamp);
         bool sendOld = info.SendOldValues && hadOld;
-        Context.Forward(new Record<TKey, Change<TAggregate>>(record.Key, Change<TAggregate>.Of(has, aggregate, sendOld, sendOld ? old.Value : default), timestamp, record.Headers));
+        Context.Forward(new Record<TKey, Change<TResult>>(record.Key, Change<TResult>.Of(has, result, sendOld, sendOld ? old.Value : default), timestamp, record.Headers));
     }
+}
+
+/// <summary>Aggregates re-grouped table rows with an adder and a subtractor (Kafka's <c>KTableAggregate</c>).</summary>
+internal sealed class KTableAggregateProcessor<TKey, TValue, TAggregate>(string storeName, Func<TAggregate> initializer,
+    Func<TKey, TValue, TAggregate, TAggregate> adder, Func<TKey, TValue, TAggregate, TAggregate> subtractor, TableInfo<TKey, TAggregate> info)
+    : KTableRegroupedProcessor<TKey, TValue, TAggregate>(storeName, info)
+{
+    protected override TAggregate Subtract(TKey key, TValue value, TAggregate result) => subtractor(key, value, result);
+
+    protected override TAggregate Add(TKey key, TValue value, TAggregate result, bool has) => adder(key, value, has ? result : initializer());
 }
 
 /// <summary>Combines re-grouped table rows with an adder and a subtractor (Kafka's <c>KTableReduce</c>).</summary>
 internal sealed class KTableReduceProcessor<TKey, TValue>(string storeName, Func<TValue, TValue, TValue> adder, Func<TValue, TValue, TValue> subtractor,
-    TableInfo<TKey, TValue> info) : DslProcessor<TKey, Change<TValue>, TKey, Change<TValue>>
+    TableInfo<TKey, TValue> info) : KTableRegroupedProcessor<TKey, TValue, TValue>(storeName, info)
 {
-    private ITimestampedKeyValueStore<TKey, TValue> _store = null!;
+    protected override TValue Subtract(TKey key, TValue value, TValue result) => subtractor(result, value);
 
-    protected override void OnInit() => _store = TimestampedStore<TKey, TValue>(storeName);
-
-    public override void Process(Record<TKey, Change<TValue>> record)
-    {
-        if (record.Key is null)
-            return;
-        var change = record.Value;
-        bool hadOld = _store.TryGet(record.Key, out var old);
-        bool has = hadOld;
-        var value = hadOld ? old.Value : default!;
-        long timestamp = record.Timestamp;
-        if (change.HasOld && hadOld)
-        {
-            value = subtractor(value, change.Old);
-            timestamp = Math.Max(record.Timestamp, old.Timestamp);
-        }
-        if (change.HasNew)
-        {
-            value = has ? adder(value, change.New) : change.New;
-            has = true;
-            if (hadOld)
-                timestamp = Math.Max(record.Timestamp, old.Timestamp);
-        }
-        TableStores.PutOrDelete(_store, record.Key, has, value, timestamp);
-        bool sendOld = info.SendOldValues && hadOld;
-        Context.Forward(new Record<TKey, Change<TValue>>(record.Key, Change<TValue>.Of(has, value, sendOld, sendOld ? old.Value : default), timestamp, record.Headers));
-    }
+    protected override TValue Add(TKey key, TValue value, TValue result, bool has) => has ? adder(result, value) : value;
 }
