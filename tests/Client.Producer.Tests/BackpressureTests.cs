@@ -74,8 +74,10 @@ public sealed class BackpressureTests
         Assert.InRange(appended, 1, (int)(bufferMemory / 200));
         Assert.InRange(producer.BufferAvailableBytes, 0, bufferMemory);
 
-        // The async path waits too and fails the same way, without throwing synchronously.
-        var pending = producer.ProduceAsync("park", new Message<string?, string?> { Key = "a", Value = new string('v', 200) });
+        // The async path waits too and fails the same way, without throwing synchronously. The record is larger than
+        // batch.size, so it needs a batch of its own: a small one could still fit into the other partition's open batch.
+        Assert.True(producer.BufferAvailableBytes < 8000);
+        var pending = producer.ProduceAsync("park", new Message<string?, string?> { Key = "a", Value = new string('v', 8000) });
         await Assert.ThrowsAsync<KafkaTimeoutException>(() => pending.WaitAsync(HangGuard));
 
         release.TrySetResult();
