@@ -18,6 +18,18 @@ public sealed class LogStructuredStoreTests
 
     private static string DataFile(string dir) => Path.Combine(dir, "kv", LogFile.DataFileName);
 
+    /// <summary>Writes one entry per key (value: its 1-based position), closes the store, then damages the file in place.</summary>
+    private static byte[] WriteThenDamage(string dir, string[] keys, Action<byte[]> damage)
+    {
+        var store = Open(dir);
+        for (int i = 0; i < keys.Length; i++) store.Put(Utf8(keys[i]), Utf8((i + 1).ToString()));
+        store.Close();
+        var bytes = File.ReadAllBytes(DataFile(dir));
+        damage(bytes);
+        File.WriteAllBytes(DataFile(dir), bytes);
+        return bytes;
+    }
+
     [Fact]
     public void Reopen_AfterFlush_KeepsEverything()
     {
@@ -83,15 +95,9 @@ public sealed class LogStructuredStoreTests
     public void BadChecksumOnLastEntry_IsTruncated()
     {
         using var dir = new TempDir();
-        var store = Open(dir.Path);
-        store.Put(Utf8("a"), Utf8("1"));
-        store.Put(Utf8("b"), Utf8("2"));
-        store.Close();
-        var bytes = File.ReadAllBytes(DataFile(dir.Path));
-        bytes[^1] ^= 0xFF; // the value byte of "b"
-        File.WriteAllBytes(DataFile(dir.Path), bytes);
+        WriteThenDamage(dir.Path, ["a", "b"], bytes => bytes[^1] ^= 0xFF); // the value byte of "b"
 
-        store = Open(dir.Path);
+        var store = Open(dir.Path);
         Assert.Equal(1, store.ApproximateNumEntries);
         Assert.Null(store.Get(Utf8("b")));
         store.Close();
@@ -101,16 +107,10 @@ public sealed class LogStructuredStoreTests
     public void CorruptLength_AtTail_IsTruncated_WithoutAllocatingIt()
     {
         using var dir = new TempDir();
-        var store = Open(dir.Path);
-        store.Put(Utf8("a"), Utf8("1"));
-        store.Put(Utf8("b"), Utf8("2"));
-        store.Close();
-        var bytes = File.ReadAllBytes(DataFile(dir.Path));
         int second = LogFile.FileHeaderSize + LogFile.EntryHeaderSize + 2;
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(second + 9), int.MaxValue); // value length of "b"
-        File.WriteAllBytes(DataFile(dir.Path), bytes);
+        WriteThenDamage(dir.Path, ["a", "b"], bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(second + 9), int.MaxValue)); // value length of "b"
 
-        store = Open(dir.Path);
+        var store = Open(dir.Path);
         Assert.Equal(1, store.ApproximateNumEntries);
         Assert.Equal("1", Encoding.UTF8.GetString(store.Get(Utf8("a"))!));
         store.Close();
@@ -120,14 +120,7 @@ public sealed class LogStructuredStoreTests
     public void CorruptionFollowedByValidEntries_ThrowsTypedException_AndKeepsFile()
     {
         using var dir = new TempDir();
-        var store = Open(dir.Path);
-        store.Put(Utf8("a"), Utf8("1"));
-        store.Put(Utf8("b"), Utf8("2"));
-        store.Put(Utf8("c"), Utf8("3"));
-        store.Close();
-        var bytes = File.ReadAllBytes(DataFile(dir.Path));
-        bytes[LogFile.FileHeaderSize + LogFile.EntryHeaderSize] ^= 0x01; // the key byte of "a"
-        File.WriteAllBytes(DataFile(dir.Path), bytes);
+        var bytes = WriteThenDamage(dir.Path, ["a", "b", "c"], bytes => bytes[LogFile.FileHeaderSize + LogFile.EntryHeaderSize] ^= 0x01); // the key byte of "a"
 
         var broken = new LogStructuredKeyValueStore("kv", LogStructuredStoreOptions.Default);
         var error = Assert.Throws<StateStoreCorruptedException>(() => broken.Init(new StoreTestContext(dir.Path)));
