@@ -74,6 +74,12 @@ internal sealed class BrokerHost : IAsyncDisposable
         }
     }
 
+    public async Task DeleteTopicAsync(string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = Bootstrap }).Build();
+        await admin.DeleteTopicsAsync([topic]);
+    }
+
     private static Process Start(string file, IEnumerable<string> args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };

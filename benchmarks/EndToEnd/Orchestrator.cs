@@ -39,6 +39,8 @@ internal static class Orchestrator
                 var result = await RunChildAsync(o with { Topic = topic }, client, broker);
                 results.Add(result);
                 Console.WriteLine(result.ToJson());
+                // Each run starts against the same broker state: an in-memory broker would otherwise hold every run's data.
+                if (o.Scenario == "produce") await broker.DeleteTopicAsync(topic);
             }
         }
         PrintSummary(o, results);

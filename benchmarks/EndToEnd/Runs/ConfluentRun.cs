@@ -15,6 +15,7 @@ internal static class ConfluentRun
             Acks = o.Acks switch { "0" => Acks.None, "1" => Acks.Leader, _ => Acks.All },
             EnableIdempotence = o.Acks is "all" or "-1",
             LingerMs = o.LingerMs,
+            BatchSize = o.BatchSize,
         };
         using var producer = new ProducerBuilder<Null, byte[]>(config).Build();
         var message = new Message<Null, byte[]> { Value = new byte[o.Size] };

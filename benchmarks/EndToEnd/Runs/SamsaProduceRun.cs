@@ -18,6 +18,7 @@ internal static class SamsaProduceRun
             EnableIdempotence = o.Acks is "all" or "-1",
             LingerMs = o.LingerMs,
         };
+        if (o.BatchSize is { } batchSize) options.BatchSize = batchSize;
         await using var producer = new ProducerBuilder<Null, byte[]>(options).Build();
         var message = new Message<Null, byte[]> { Value = new byte[o.Size] };
         long errors = 0;

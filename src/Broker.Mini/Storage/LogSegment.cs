@@ -4,17 +4,17 @@ using Samsa.Protocol.Records;
 namespace Samsa.Broker.Mini.Storage;
 
 /// <summary>
-/// One log segment: batches laid end to end in a growable buffer (mirrored to a <c>.log</c> file in disk mode), with
+/// One log segment: batches laid end to end in a <see cref="SegmentBuffer"/> (mirrored to a <c>.log</c> file in disk mode), with
 /// Kafka's sparse offset and time indexes (<see cref="OffsetIndex"/>, <see cref="TimeIndex"/>; <c>.index</c> and
 /// <c>.timeindex</c> files in disk mode). An index entry is added for a batch when more than <c>index.interval.bytes</c>
 /// lie between the last indexed batch and it; lookups binary-search the index, then scan batch headers from there.
-/// Bytes below <see cref="Length"/> never change, so readers may keep slices of an older buffer after a regrowth.
+/// Bytes below <see cref="Length"/> never change, so readers may keep slices while appends continue.
 /// </summary>
 internal sealed partial class LogSegment : IDisposable
 {
     private const int LastOffsetDeltaOffset = 23;
     private const int MaxTimestampOffset = 35;
-    private byte[] _buffer;
+    private readonly SegmentBuffer _buffer;
     private FileStream? _file;
     private readonly OffsetIndex _offsetIndex;
     private readonly TimeIndex _timeIndex;
@@ -31,7 +31,7 @@ internal sealed partial class LogSegment : IDisposable
         Path = path;
         NextOffset = baseOffset;
         IndexIntervalBytes = limits.IndexIntervalBytes;
-        _buffer = new byte[Math.Max(initialCapacity, 256)];
+        _buffer = new SegmentBuffer(initialCapacity);
         _offsetIndex = new OffsetIndex(baseOffset, IndexPath(path, ".index"), limits.SegmentIndexBytes);
         _timeIndex = new TimeIndex(baseOffset, IndexPath(path, ".timeindex"), limits.SegmentIndexBytes);
         if (path is null) return;
@@ -59,7 +59,7 @@ internal sealed partial class LogSegment : IDisposable
     /// <summary>False only once the cleaner has seen that this segment holds no tombstone.</summary>
     public bool MayHaveTombstones { get; set; } = true;
 
-    public int Length { get; private set; }
+    public int Length => _buffer.Length;
 
     public bool IsEmpty => Length == 0;
 
@@ -87,14 +87,12 @@ internal sealed partial class LogSegment : IDisposable
     public void Append(ReadOnlySpan<byte> batch, in RecordBatchHeader header, bool writeFile = true)
     {
         int position = Length;
-        EnsureCapacity(position + batch.Length);
-        batch.CopyTo(_buffer.AsSpan(position));
+        _buffer.Append(batch);
         if (_file is not null && writeFile)
         {
             _file.Position = position;
             _file.Write(batch);
         }
-        Length += batch.Length;
         NextOffset = header.LastOffset + 1;
         if (header.MaxTimestamp > MaxTimestamp)
         {
@@ -120,7 +118,7 @@ internal sealed partial class LogSegment : IDisposable
     }
 
     /// <summary>The stored bytes of the batch at <paramref name="position"/> (no copy).</summary>
-    public ReadOnlyMemory<byte> BatchAt(int position) => _buffer.AsMemory(position, SizeAt(position));
+    public ReadOnlyMemory<byte> BatchAt(int position) => _buffer.Slice(position, SizeAt(position));
 
     /// <summary>The next batch position after the one at <paramref name="position"/>.</summary>
     public int NextPosition(int position) => position + SizeAt(position);
@@ -142,12 +140,13 @@ internal sealed partial class LogSegment : IDisposable
     /// <summary>
     /// Whole batches from <paramref name="position"/> on, at most <paramref name="maxBytes"/> (but at least one batch when
     /// <paramref name="minOneBatch"/>), stopping before any batch that starts at or beyond <paramref name="upperBound"/>.
-    /// Returns a slice of the stored bytes, not a copy.
+    /// Returns a slice of the stored bytes, not a copy, so it also stops where the buffer's contiguous run ends.
     /// </summary>
     public ReadOnlyMemory<byte> Read(int position, int maxBytes, bool minOneBatch, long upperBound)
     {
-        int end = position;
-        while (end < Length)
+        if (position >= Length) return ReadOnlyMemory<byte>.Empty;
+        int end = position, limit = _buffer.ContiguousEnd(position);
+        while (end < limit)
         {
             BatchesScanned++;
             if (BaseOffsetAt(end) >= upperBound) break;
@@ -155,7 +154,7 @@ internal sealed partial class LogSegment : IDisposable
             if (end - position + size > maxBytes && !(minOneBatch && end == position)) break;
             end += size;
         }
-        return _buffer.AsMemory(position, end - position);
+        return _buffer.Slice(position, end - position);
     }
 
     /// <summary>Drops every batch whose base offset is at or after <paramref name="offset"/>, and the index entries past the cut.</summary>
@@ -164,7 +163,7 @@ internal sealed partial class LogSegment : IDisposable
         int position = PositionOf(offset);
         if (position < Length && BaseOffsetAt(position) < offset) position += SizeAt(position);
         if (position >= Length) return;
-        Length = position;
+        _buffer.Truncate(position);
         _file?.SetLength(position);
         RecomputeTail();
         _offsetIndex.TruncateToPosition(position);
@@ -232,21 +231,11 @@ internal sealed partial class LogSegment : IDisposable
         }
     }
 
-    private long BaseOffsetAt(int position) => BinaryPrimitives.ReadInt64BigEndian(_buffer.AsSpan(position));
+    private long BaseOffsetAt(int position) => BinaryPrimitives.ReadInt64BigEndian(_buffer.Slice(position, 8).Span);
 
-    private int SizeAt(int position) => BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(position + 8)) + RecordBatchHeader.LogOverhead;
+    private int SizeAt(int position) => BinaryPrimitives.ReadInt32BigEndian(_buffer.Slice(position + 8, 4).Span) + RecordBatchHeader.LogOverhead;
 
-    private long LastOffsetAt(int position) => BaseOffsetAt(position) + BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(position + LastOffsetDeltaOffset));
+    private long LastOffsetAt(int position) => BaseOffsetAt(position) + BinaryPrimitives.ReadInt32BigEndian(_buffer.Slice(position + LastOffsetDeltaOffset, 4).Span);
 
-    private long MaxTimestampAt(int position) => BinaryPrimitives.ReadInt64BigEndian(_buffer.AsSpan(position + MaxTimestampOffset));
-
-    private void EnsureCapacity(int needed)
-    {
-        if (needed <= _buffer.Length) return;
-        long size = _buffer.Length;
-        while (size < needed) size *= 2;
-        var grown = new byte[Math.Min(size, Array.MaxLength)];
-        _buffer.AsSpan(0, Length).CopyTo(grown);
-        _buffer = grown;
-    }
+    private long MaxTimestampAt(int position) => BinaryPrimitives.ReadInt64BigEndian(_buffer.Slice(position + MaxTimestampOffset, 8).Span);
 }
