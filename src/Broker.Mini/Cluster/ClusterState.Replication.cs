@@ -22,10 +22,10 @@ internal sealed partial class ClusterState
     /// producer state) and advances the high watermark if the leader is the only in-sync replica. The caller signals
     /// <see cref="DataArrived"/> (followers and fetches wake on it).
     /// </summary>
-    public RecordBatchHeader AppendAsLeader(PartitionState p, byte[] batch, long nowMs)
+    public RecordBatchHeader AppendAsLeader(PartitionState p, Memory<byte> batch, long nowMs)
     {
-        RecordBatchHeader.SetBaseOffset(batch, p.Log.LogEndOffset);
-        RecordBatchHeader.SetPartitionLeaderEpoch(batch, p.LeaderEpoch);
+        RecordBatchHeader.SetBaseOffset(batch.Span, p.Log.LogEndOffset);
+        RecordBatchHeader.SetPartitionLeaderEpoch(batch.Span, p.LeaderEpoch);
         var header = p.LeaderReplica.Apply(batch, p.Topic.Config.Limits, nowMs);
         UpdateHighWatermark(p);
         return header;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Samsa.Broker.Mini.Cluster;
 using Samsa.Protocol.Compression;
 using Samsa.Protocol.Records;
@@ -6,10 +7,13 @@ namespace Samsa.Broker.Mini.Handlers;
 
 internal sealed partial class ProduceHandler
 {
-    /// <summary>A validated batch: its header and the bytes to store (a private copy, possibly recompressed).</summary>
-    private readonly record struct Validated(ApiError Error, int RecordIndex, RecordBatchHeader Header, byte[] Stored)
+    /// <summary>
+    /// A validated batch: its header and the bytes to store, which the append may rewrite (offsets, leader epoch): the
+    /// request's own bytes (the connection hands each request its own frame), or a recompressed copy.
+    /// </summary>
+    private readonly record struct Validated(ApiError Error, int RecordIndex, RecordBatchHeader Header, Memory<byte> Stored)
     {
-        public static Validated Failed(ErrorCode code, string message, int recordIndex = -1) => new(new ApiError(code, message), recordIndex, default, []);
+        public static Validated Failed(ErrorCode code, string message, int recordIndex = -1) => new(new ApiError(code, message), recordIndex, default, Memory<byte>.Empty);
     }
 
     /// <summary>Kafka's LogValidator checks for a produce request's record set, in Kafka's order.</summary>
@@ -39,11 +43,11 @@ internal sealed partial class ProduceHandler
         bool canDecode = header.Compression == CompressionType.None || CodecAvailable(header.Compression);
         var target = config.TargetCompression;
         bool recompress = target is { } t && t != header.Compression && canDecode && (t == CompressionType.None || CodecAvailable(t));
-        if (!canDecode) return new Validated(ApiError.None, -1, header, span.ToArray());
+        if (!canDecode) return new Validated(ApiError.None, -1, header, MemoryMarshal.AsMemory(set));
 
         var scan = ScanRecords(set, header, partition, config, now, recompress ? target : null);
         if (scan.Error.IsError) return scan;
-        return new Validated(ApiError.None, -1, RecordBatchHeader.Read(scan.Stored), scan.Stored);
+        return new Validated(ApiError.None, -1, RecordBatchHeader.Read(scan.Stored.Span), scan.Stored);
     }
 
     private static Validated ScanRecords(ReadOnlyMemory<byte> set, in RecordBatchHeader header, PartitionState partition, TopicConfig config, long now,
@@ -86,7 +90,7 @@ internal sealed partial class ProduceHandler
         {
             return Validated.Failed(ErrorCode.CorruptMessage, $"Record batch for {partition.Name} is corrupt: {ex.Message}");
         }
-        byte[] stored = builder is null ? set.ToArray() : builder.Build().ToArray();
+        Memory<byte> stored = builder is null ? MemoryMarshal.AsMemory(set) : builder.Build().ToArray();
         return new Validated(ApiError.None, -1, default, stored);
     }
 

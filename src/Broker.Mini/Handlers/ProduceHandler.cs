@@ -143,8 +143,8 @@ internal sealed partial class ProduceHandler : RequestHandler<ProduceRequest>
             return Fail(result, ErrorCode.NotEnoughReplicas);
         }
 
-        byte[] batch = validation.Stored;
-        if (config.TimestampType == TimestampType.LogAppendTime) RecordBatchHeader.SetMaxTimestamp(batch, TimestampType.LogAppendTime, now);
+        var batch = validation.Stored;
+        if (config.TimestampType == TimestampType.LogAppendTime) RecordBatchHeader.SetMaxTimestamp(batch.Span, TimestampType.LogAppendTime, now);
         header = cluster.AppendAsLeader(partition, batch, now);
         appended = true;
 

@@ -41,15 +41,20 @@ internal sealed class RequestDispatcher
     /// <summary>Handlers in key order, for ApiVersions.</summary>
     public IEnumerable<IRequestHandler> Handlers => _handlers.Where(h => h is not null)!;
 
-    public async ValueTask<DispatchOutcome> DispatchAsync(byte[] frame, BrokerNode broker, long connectionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Handles one request frame. The frame belongs to this request until the returned task completes: a handler may
+    /// rewrite it (a produced batch gets its offsets in place) and the caller may reuse it afterwards, so nothing that
+    /// outlives the request keeps slices of it. Interceptors see a body parsed from their own copy.
+    /// </summary>
+    public async ValueTask<DispatchOutcome> DispatchAsync(Memory<byte> frame, BrokerNode broker, long connectionId, CancellationToken cancellationToken)
     {
         if (frame.Length < 8)
         {
             Log.MalformedRequest(_logger, broker.Id, connectionId, $"frame of {frame.Length} bytes has no request header");
             return DispatchOutcome.CloseConnection;
         }
-        var apiKey = (ApiKey)BinaryPrimitives.ReadInt16BigEndian(frame);
-        short version = BinaryPrimitives.ReadInt16BigEndian(frame.AsSpan(2));
+        var apiKey = (ApiKey)BinaryPrimitives.ReadInt16BigEndian(frame.Span);
+        short version = BinaryPrimitives.ReadInt16BigEndian(frame.Span[2..]);
         var handler = (short)apiKey is >= 0 and < 128 ? _handlers[(short)apiKey] : null;
         bool supported = handler is not null && version >= handler.MinVersion && version <= handler.MaxVersion;
         if (!supported && !(apiKey == ApiKey.ApiVersions && version > 0))
@@ -62,7 +67,7 @@ internal sealed class RequestDispatcher
         IKafkaApiMessage body;
         try
         {
-            var reader = new KafkaReader(frame.AsMemory());
+            var reader = new KafkaReader(frame);
             header = new RequestHeader();
             if (!supported)
             {
@@ -85,7 +90,8 @@ internal sealed class RequestDispatcher
         {
             if (_interceptors.HasAny)
             {
-                var decision = await _interceptors.RunAsync(new InterceptedRequest(broker.Id, apiKey, version, header, body), cancellationToken).ConfigureAwait(false);
+                var seen = new InterceptedRequest(broker.Id, apiKey, version, header, ParseBody(frame.ToArray(), apiKey, version));
+                var decision = await _interceptors.RunAsync(seen, cancellationToken).ConfigureAwait(false);
                 if (decision.Kind == 1)
                 {
                     Log.InterceptorDropped(_logger, broker.Id, connectionId);
@@ -106,6 +112,16 @@ internal sealed class RequestDispatcher
             Log.HandlerFailed(_logger, ex, broker.Id, apiKey.ToString(), version, connectionId);
             return DispatchOutcome.CloseConnection;
         }
+    }
+
+    /// <summary>The body of an already validated frame, parsed again from <paramref name="copy"/>.</summary>
+    private static IKafkaApiMessage ParseBody(byte[] copy, ApiKey apiKey, short version)
+    {
+        var reader = new KafkaReader(copy.AsMemory());
+        new RequestHeader().Read(ref reader, ApiKeys.RequestHeaderVersion(apiKey, version));
+        var body = ApiKeys.CreateRequest(apiKey);
+        body.Read(ref reader, version);
+        return body;
     }
 
     private static DispatchOutcome Respond(IKafkaApiMessage response, RequestHeader header, ApiKey key, short version)

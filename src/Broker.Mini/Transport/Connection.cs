@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Numerics;
 using Microsoft.Extensions.Logging;
 using Samsa.Broker.Mini.Cluster;
 using Samsa.Broker.Mini.Handlers;
@@ -22,6 +23,7 @@ internal sealed class Connection
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _cts = new();
     private readonly IDisposable? _transport;
+    private byte[]? _produceFrame;
     private Task _completion = Task.CompletedTask;
 
     public Connection(IDuplexPipe pipe, BrokerNode broker, RequestDispatcher dispatcher, ILogger logger, IDisposable? transport = null)
@@ -75,7 +77,7 @@ internal sealed class Connection
             {
                 var result = await reader.ReadAsync(token).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                byte[] frame;
+                Memory<byte> frame;
                 try
                 {
                     if (!FrameReader.TryReadFrame(ref buffer, out var slice, maxFrame))
@@ -84,7 +86,7 @@ internal sealed class Connection
                         if (result.IsCompleted || result.IsCanceled) break;
                         continue;
                     }
-                    frame = slice.ToArray();
+                    frame = CopyFrame(slice);
                 }
                 catch (KafkaProtocolException ex)
                 {
@@ -124,6 +126,26 @@ internal sealed class Connection
             _cts.Dispose();
             Log.ConnectionClosed(_logger, _broker.Id, Id);
         }
+    }
+
+    /// <summary>Frames up to this size that carry a Produce request reuse one buffer per connection.</summary>
+    private const int ReusedFrameMaxBytes = 8 << 20;
+
+    /// <summary>
+    /// The request's own copy of its frame. Produce frames, the large ones, reuse one buffer per connection: requests are
+    /// handled one at a time, and the produce handler keeps no slice of its frame once it returns (it copies each batch
+    /// into the log), so a fresh large array per request would only mean new memory to fault in and collect.
+    /// </summary>
+    private Memory<byte> CopyFrame(in ReadOnlySequence<byte> slice)
+    {
+        int length = (int)slice.Length;
+        var header = new SequenceReader<byte>(slice);
+        bool produce = length <= ReusedFrameMaxBytes && header.TryReadBigEndian(out short apiKey) && apiKey == (short)ApiKey.Produce;
+        byte[] target = !produce ? new byte[length]
+            : _produceFrame is { } reused && reused.Length >= length ? reused
+            : _produceFrame = GC.AllocateUninitializedArray<byte>(Math.Min((int)BitOperations.RoundUpToPowerOf2((uint)length), ReusedFrameMaxBytes));
+        slice.CopyTo(target);
+        return target.AsMemory(0, length);
     }
 
     private ValueTask DisposeTransport()
