@@ -17,8 +17,16 @@ internal sealed record BenchOptions
     public string[] Clients { get; init; } = ["samsa", "confluent"];
     public string Topic { get; init; } = "bench";
     public int LingerMs { get; init; } = 5;
-    /// <summary>batch.size for both clients; null leaves each at its own default (Samsa 16384 as Java, librdkafka 1000000).</summary>
-    public int? BatchSize { get; init; }
+    /// <summary>
+    /// produce: batch.size for both clients, by default librdkafka's own default (1000000), so both batch alike; null
+    /// (<c>--batch-size own</c>) leaves each at its own default (Samsa 16384 as Java's, librdkafka 1000000).
+    /// </summary>
+    public int? BatchSize { get; init; } = 1_000_000;
+    /// <summary>
+    /// produce: records each client sends to a throw-away topic before the measured rounds (null: as many as a measured
+    /// run), so that a fresh broker has compiled its hot paths and grown its heap to the size the runs need.
+    /// </summary>
+    public long? BrokerWarmupMessages { get; init; }
     public int RatePerSecond { get; init; } = 10_000;
     /// <summary>Latency scenario: records sent in the first this-many seconds are not counted (producer start-up, warm-up).</summary>
     public double WarmupSeconds { get; init; } = 2;
@@ -46,7 +54,8 @@ internal sealed record BenchOptions
                 "--clients" => o with { Clients = Value().Split(',', StringSplitOptions.RemoveEmptyEntries) },
                 "--topic" => o with { Topic = Value() },
                 "--linger-ms" => o with { LingerMs = int.Parse(Value(), CultureInfo.InvariantCulture) },
-                "--batch-size" => o with { BatchSize = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--broker-warmup-messages" => o with { BrokerWarmupMessages = long.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--batch-size" => o with { BatchSize = Value() is var b && b == "own" ? null : int.Parse(b, CultureInfo.InvariantCulture) },
                 "--rate" => o with { RatePerSecond = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--warmup-seconds" => o with { WarmupSeconds = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {name}"),
@@ -63,6 +72,6 @@ internal sealed record BenchOptions
         "--messages", Messages.ToString(CultureInfo.InvariantCulture), "--partitions", Partitions.ToString(CultureInfo.InvariantCulture),
         "--acks", Acks, "--bootstrap", bootstrap, "--topic", Topic, "--linger-ms", LingerMs.ToString(CultureInfo.InvariantCulture),
         "--rate", RatePerSecond.ToString(CultureInfo.InvariantCulture), "--warmup-seconds", WarmupSeconds.ToString(CultureInfo.InvariantCulture),
-        .. (BatchSize is { } b ? new[] { "--batch-size", b.ToString(CultureInfo.InvariantCulture) } : []),
+        "--batch-size", BatchSize?.ToString(CultureInfo.InvariantCulture) ?? "own",
     ];
 }

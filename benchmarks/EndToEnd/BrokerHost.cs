@@ -74,6 +74,8 @@ internal sealed class BrokerHost : IAsyncDisposable
         }
     }
 
+    public Task CreateTopicAsync(string topic, int partitions) => CreateTopicsAsync([topic], partitions);
+
     public async Task DeleteTopicAsync(string topic)
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = Bootstrap }).Build();

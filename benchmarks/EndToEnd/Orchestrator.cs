@@ -29,6 +29,20 @@ internal static class Orchestrator
             Console.Error.WriteLine($"# preloaded {preload.Messages} records into {topics[0]}");
         }
 
+        if (o.Scenario == "produce" && (o.BrokerWarmupMessages ?? o.Messages) is > 0 and var warmup)
+        {
+            // A fresh broker compiles its hot paths and faults in new memory during its first runs (an in-memory broker
+            // holds a whole run's records): warm it with every client first.
+            foreach (var client in clients)
+            {
+                string topic = $"bench-warmup-{client}";
+                await broker.CreateTopicAsync(topic, o.Partitions);
+                var warm = await RunChildAsync(o with { Topic = topic, Messages = warmup }, client, broker);
+                Console.Error.WriteLine($"# broker warm-up with {client}: {warm.Messages} records, {warm.MsgsPerSecond:F0} msgs/s (not counted)");
+                await broker.DeleteTopicAsync(topic);
+            }
+        }
+
         var results = new List<RunResult>();
         for (int round = 1; round <= o.Rounds; round++)
         {
@@ -61,6 +75,7 @@ internal static class Orchestrator
         if (child.ExitCode != 0 || last is null) throw new InvalidOperationException($"{client} {o.Scenario} failed (exit {child.ExitCode}): {output}");
         var result = RunResult.FromJson(last);
         result.Broker = broker.Name;
+        if (o.Scenario == "produce") result.BatchSize = o.BatchSize?.ToString(CultureInfo.InvariantCulture) ?? "own";
         if (cpuBefore is { } b && cpuAfter is { } a) result.BrokerCpuMicrosPerMessage = Math.Round((a - b).TotalMicroseconds / result.Messages, 3);
         return result;
     }
@@ -74,6 +89,7 @@ internal static class Orchestrator
         }
         var byClient = results.GroupBy(r => r.Client).ToDictionary(g => g.Key, g => g.ToList());
         var parts = new List<string> { $"\"summary\":\"{o.Scenario}\"", $"\"size\":{o.Size}" };
+        if (o.Scenario == "produce") parts.Add($"\"batch_size\":\"{o.BatchSize?.ToString(CultureInfo.InvariantCulture) ?? "own"}\"");
         foreach (var (client, runs) in byClient)
         {
             parts.Add($"\"{client}_msgs_per_s\":{Median(runs.Select(r => r.MsgsPerSecond)).ToString(CultureInfo.InvariantCulture)}");

@@ -3,7 +3,9 @@ using Samsa.Benchmarks.EndToEnd.Runs;
 using Samsa.Testing;
 
 // dotnet run -c Release --project benchmarks/EndToEnd -- produce --size 100 --messages 2000000 --partitions 12 --acks all --rounds 3
-// Options: --bootstrap host:port (external cluster), --broker mini|mock, --clients samsa,confluent, --linger-ms 5, --rate 10000.
+// Options: --bootstrap host:port (external cluster), --broker mini|mock, --clients samsa,confluent, --linger-ms 5, --rate 10000,
+// --batch-size N|own (produce, both clients; default 1000000, librdkafka's default; own: each client's default), --broker-warmup-messages N (produce; default: as many as
+// a measured run, per client; 0 to skip).
 if (args.Length > 0 && args[0] == "mock-broker")
 {
     // Child: a one-broker librdkafka mock cluster with the given topics; runs until standard input closes.

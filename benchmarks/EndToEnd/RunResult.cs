@@ -12,6 +12,8 @@ internal sealed record RunResult
     [JsonPropertyName("broker")] public string? Broker { get; set; }
     [JsonPropertyName("size")] public int Size { get; init; }
     [JsonPropertyName("messages")] public long Messages { get; init; }
+    /// <summary>produce: the batch.size both clients used, or "own" when each ran with its own default.</summary>
+    [JsonPropertyName("batch_size")] public string? BatchSize { get; set; }
     [JsonPropertyName("seconds")] public double Seconds { get; init; }
     [JsonPropertyName("msgs_per_s")] public double MsgsPerSecond { get; init; }
     [JsonPropertyName("mb_per_s")] public double MbPerSecond { get; init; }

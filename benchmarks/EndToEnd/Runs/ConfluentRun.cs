@@ -4,7 +4,7 @@ using Confluent.Kafka;
 
 namespace Samsa.Benchmarks.EndToEnd.Runs;
 
-/// <summary>Confluent.Kafka 1.9.3 over Debian's librdkafka, configured like ours: idempotent, linger as given.</summary>
+/// <summary>Confluent.Kafka 1.9.3 over Debian's librdkafka, configured like ours: idempotent, linger and batch.size as given.</summary>
 internal static class ConfluentRun
 {
     public static Task<RunResult> ProduceAsync(BenchOptions o, Measurement m)

@@ -5,7 +5,8 @@ namespace Samsa.Benchmarks.EndToEnd.Runs;
 
 /// <summary>
 /// Samsa's producer with the callback API (no task per record), configured like the Confluent run: idempotent for
-/// acks=all, same linger.ms, every other setting at Kafka's default (batch.size 16384, buffer.memory 32 MiB).
+/// acks=all, same linger.ms and batch.size (<see cref="BenchOptions.BatchSize"/>), every other setting at Kafka's
+/// default (buffer.memory 32 MiB).
 /// </summary>
 internal static class SamsaProduceRun
 {

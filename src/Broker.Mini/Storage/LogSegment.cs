@@ -181,6 +181,7 @@ internal sealed partial class LogSegment : IDisposable
     /// <summary>Cuts the file to <paramref name="length"/> bytes (a torn tail found at recovery).</summary>
     public void TruncateFile(long length) => _file?.SetLength(length);
 
+    /// <summary>Deletes the segment's files and lets go of its bytes: the segment is empty afterwards.</summary>
     public void DeleteFile()
     {
         _file?.Dispose();
@@ -188,6 +189,7 @@ internal sealed partial class LogSegment : IDisposable
         if (Path is not null && File.Exists(Path)) File.Delete(Path);
         _offsetIndex.DeleteFile();
         _timeIndex.DeleteFile();
+        _buffer.Release();
     }
 
     /// <summary>Kafka's LogSegment.close: a last time index entry for the max timestamp, then the files are trimmed and closed.</summary>

@@ -61,6 +61,19 @@ internal sealed class SegmentBuffer
         Length = length;
     }
 
+    /// <summary>
+    /// Drops every chunk (the segment was deleted), so its memory can be collected even while something still holds the
+    /// segment; slices handed out earlier stay valid. The buffer is empty afterwards.
+    /// </summary>
+    public void Release()
+    {
+        _chunks.Clear();
+        _starts.Clear();
+        _chunks.Add(new byte[256]);
+        _starts.Add(0);
+        Length = 0;
+    }
+
     private int MakeRoom(int last, int offset, int needed, out int chunk)
     {
         if (last == 0 && _chunks[0].Length < ChunkBytes)
