@@ -22,25 +22,30 @@ internal static class ConfluentRun
         long errors = 0;
         Action<DeliveryReport<Null, byte[]>> onDelivery = report => { if (report.Error.IsError) Interlocked.Increment(ref errors); };
         producer.Produce(o.Topic, message, onDelivery); // warm-up: metadata and connection
-        producer.Flush(TimeSpan.FromSeconds(30));
+        for (long i = 0; i < o.ClientWarmupMessages; i++) ProduceBlocking(producer, o.Topic, message, onDelivery);
+        producer.Flush(Timeout.InfiniteTimeSpan);
         m.Start();
-        for (long i = 0; i < o.Messages; i++)
-        {
-            while (true)
-            {
-                try
-                {
-                    producer.Produce(o.Topic, message, onDelivery);
-                    break;
-                }
-                catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
-                {
-                    producer.Poll(TimeSpan.FromMilliseconds(10));
-                }
-            }
-        }
+        for (long i = 0; i < o.Messages; i++) ProduceBlocking(producer, o.Topic, message, onDelivery);
         producer.Flush(Timeout.InfiniteTimeSpan);
         return Task.FromResult(m.Stop(o, "confluent", o.Messages, errors));
+    }
+
+    /// <summary>Produces one record, polling while librdkafka's queue is full (its callback API has no blocking mode).</summary>
+    private static void ProduceBlocking(IProducer<Null, byte[]> producer, string topic, Message<Null, byte[]> message,
+        Action<DeliveryReport<Null, byte[]>> onDelivery)
+    {
+        while (true)
+        {
+            try
+            {
+                producer.Produce(topic, message, onDelivery);
+                return;
+            }
+            catch (ProduceException<Null, byte[]> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                producer.Poll(TimeSpan.FromMilliseconds(10));
+            }
+        }
     }
 
     public static Task<RunResult> ConsumeAsync(BenchOptions o, Measurement m)

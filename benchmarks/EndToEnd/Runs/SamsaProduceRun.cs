@@ -25,6 +25,7 @@ internal static class SamsaProduceRun
         long errors = 0;
         Action<DeliveryReport<Null, byte[]>> onDelivery = report => { if (report.IsError) Interlocked.Increment(ref errors); };
         producer.Produce(o.Topic, message, onDelivery); // warm-up: metadata, connection, producer id
+        for (long i = 0; i < o.ClientWarmupMessages; i++) producer.Produce(o.Topic, message, onDelivery);
         await producer.FlushAsync();
         m.Start();
         long half = o.Messages / 2, allocatedAtHalf = 0, fullAt = -1, allocatedAtFull = 0;

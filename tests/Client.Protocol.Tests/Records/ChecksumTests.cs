@@ -35,4 +35,45 @@ public class ChecksumTests
             }
         }
     }
+
+    [Fact]
+    public void Compute_LongInputs_InterleavedLanesMatchBitwiseReference()
+    {
+        // Lengths around the three-lane chunk sizes (3 × 512 and 3 × 4096 bytes) and a full 16 KiB batch and beyond.
+        var random = new Random(11);
+        var data = new byte[40_000];
+        random.NextBytes(data);
+        int[] lengths = [1535, 1536, 1537, 3072 + 5, 12_287, 12_288, 12_289, 16_384, 16_384 + 1536 + 7, 24_576, 40_000];
+        foreach (int length in lengths)
+        {
+            for (int start = 0; start < 3; start++)
+            {
+                var slice = data.AsSpan(start, Math.Min(length, data.Length - start));
+                Assert.Equal(ReferenceCrc.Crc32C(slice), Crc32C.Compute(slice));
+            }
+        }
+    }
+
+    [Fact]
+    public void Update_SplitAnywhere_EqualsOneShot()
+    {
+        var random = new Random(5);
+        var data = new byte[20_000];
+        random.NextBytes(data);
+        uint whole = Crc32C.Compute(data);
+        foreach (int split in new[] { 0, 1, 1536, 7001, 12_288, 19_999 })
+        {
+            uint crc = Crc32C.Update(0xFFFF_FFFFu, data.AsSpan(0, split));
+            Assert.Equal(whole, ~Crc32C.Update(crc, data.AsSpan(split)));
+        }
+    }
+
+    [Fact]
+    public void MultiplyModP_ByPowerOfX_EqualsFeedingZeroBytes()
+    {
+        // Shifting a CRC register past n zero bytes multiplies it by x^(8n) mod P.
+        uint register = 0x1234_5678u;
+        uint fed = Crc32C.Update(register, new byte[100]);
+        Assert.Equal(fed, Crc32C.MultiplyModP(register, Crc32C.PowerOfX(800)));
+    }
 }
