@@ -18,8 +18,9 @@ internal sealed record BenchOptions
     public string Topic { get; init; } = "bench";
     public int LingerMs { get; init; } = 5;
     /// <summary>
-    /// produce: batch.size for both clients, by default librdkafka's own default (1000000), so both batch alike; null
-    /// (<c>--batch-size own</c>) leaves each at its own default (Samsa 16384 as Java's, librdkafka 1000000).
+    /// produce: batch.size for both clients, by default librdkafka's own default (1000000), so both batch alike (Samsa
+    /// then also leaves socket.send.buffer.bytes to the OS, as librdkafka does); null (<c>--batch-size own</c>) leaves
+    /// each client at its own defaults (Samsa as Java: batch.size 16384 and a 128 KiB send buffer).
     /// </summary>
     public int? BatchSize { get; init; } = 1_000_000;
     /// <summary>
