@@ -51,12 +51,12 @@ public sealed class FaultTests
     {
         using var mock = new LibrdkafkaMockCluster(3);
         mock.CreateTopic("faults", partitions: 3, replicationFactor: 3);
-        // One request in flight: the mock appends a pipelined batch whose sequence leaves a gap (a real broker, and
-        // Broker.Mini in Mini_InjectedRetriableProduceErrors_..., answer OUT_OF_ORDER_SEQUENCE_NUMBER), so with
-        // pipelining the mock itself would reorder records behind a failed batch.
+        // One request in flight: librdkafka's mock checks sequences only for transactional producers and appends
+        // whatever arrives (a real broker, and Broker.Mini in Mini_InjectedRetriableProduceErrors_..., answer
+        // OUT_OF_ORDER_SEQUENCE_NUMBER), so here order rests on the producer alone: a retried batch must never be
+        // overtaken by the partition's next one (InFlightOrderTests pins the race that once let that happen).
         await using var producer = KafkaProducerTests.Build(mock.BootstrapServers, o => { o.BatchSize = 512; o.RetryBackoffMs = 10; o.MaxInFlightRequestsPerConnection = 1; });
-        // One acknowledged record per partition first: the mock only checks sequence gaps for producers it already knows
-        // (a real broker rejects a first batch whose sequence is not 0).
+        // One acknowledged record per partition first, so the injected errors hit batches of an established producer.
         for (int p = 0; p < 3; p++) await producer.ProduceAsync(new TopicPartition("faults", p), new Message<string?, string?> { Key = "warm", Value = "0" }).WaitAsync(HangGuard);
         // NOT_LEADER_OR_FOLLOWER, REQUEST_TIMED_OUT, NOT_ENOUGH_REPLICAS, NOT_ENOUGH_REPLICAS_AFTER_APPEND on the next Produce requests.
         mock.PushRequestErrors((short)ApiKey.Produce, 6, 7, 19, 6, 20, 7, 19, 6);

@@ -147,7 +147,6 @@ internal sealed partial class Sender
     private void Complete(ProduceSlot slot, ProduceAcks? response, Exception? failure, int count, bool clearRequest)
     {
         var request = slot.Request;
-        lock (_brokerInFlight) _brokerInFlight[slot.Leader]--;
         try
         {
             if (response is not null) response.Match(request.Batches, slot.Acks);
@@ -159,6 +158,9 @@ internal sealed partial class Sender
         }
         finally
         {
+            // The leader's request slot frees only after the batches were settled: a failed batch is back at the front
+            // of its partition before the sender can send the partition's next batch in its place.
+            lock (_brokerInFlight) _brokerInFlight[slot.Leader]--;
             if (response is not null)
             {
                 response.Dispose();

@@ -192,6 +192,9 @@ internal sealed partial class Sender : IAsyncDisposable
                     }
                     int leader = partition.LeaderId;
                     if (BrokerInFlight(leader) >= maxInFlight) continue;
+                    // max.in.flight.requests.per.connection=1 promises order even without idempotence: the partition
+                    // stays muted while any batch of it is in flight, also to a previous leader (Java's guaranteeMessageOrder).
+                    if (maxInFlight == 1 && queue.InFlight > 0) continue;
                     if (_idempotent)
                     {
                         if (bumping) continue;
