@@ -29,6 +29,13 @@ internal sealed class TestClient(IDuplexPipe pipe) : IAsyncDisposable
     public async Task<int> WriteAsync(IKafkaApiMessage request, short version)
     {
         int correlation = ++_correlation;
+        await WriteRawAsync(Frame(request, version, correlation));
+        return correlation;
+    }
+
+    /// <summary>A whole request frame: size prefix, header, body.</summary>
+    public static byte[] Frame(IKafkaApiMessage request, short version, int correlation)
+    {
         var header = new RequestHeader { RequestApiKey = (short)request.ApiKey, RequestApiVersion = version, CorrelationId = correlation, ClientId = "test" };
         short hv = ApiKeys.RequestHeaderVersion(request.ApiKey, version);
         int size = header.ComputeSize(hv) + request.ComputeSize(version);
@@ -37,8 +44,7 @@ internal sealed class TestClient(IDuplexPipe pipe) : IAsyncDisposable
         w.WriteInt32(size);
         header.Write(ref w, hv);
         request.Write(ref w, version);
-        await WriteRawAsync(buffer);
-        return correlation;
+        return buffer;
     }
 
     public async Task WriteRawAsync(byte[] bytes)

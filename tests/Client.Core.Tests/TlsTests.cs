@@ -66,7 +66,7 @@ public sealed class TlsTests : IAsyncDisposable
                     {
                         await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, _stop.Token);
                         Interlocked.Increment(ref _handshakes);
-                        await _server.ServeAsync(new StreamDuplexPipe(ssl));
+                        await _server.ServeAsync(new StreamDuplexPipe(ssl, "tls-test-server"));
                     }
                     catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
                     {

@@ -22,11 +22,16 @@ internal sealed class Connection
     private readonly RequestDispatcher _dispatcher;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _cts = new();
-    private readonly IDisposable? _transport;
+    private readonly Stream? _transport;
     private byte[]? _produceFrame;
     private Task _completion = Task.CompletedTask;
 
-    public Connection(IDuplexPipe pipe, BrokerNode broker, RequestDispatcher dispatcher, ILogger logger, IDisposable? transport = null)
+    /// <summary>
+    /// A connection over <paramref name="pipe"/>. <paramref name="transport"/> is the stream under it (sockets): closed
+    /// with the connection, and read directly for the rest of a large Produce frame once the pipe has handed over
+    /// everything it buffered.
+    /// </summary>
+    public Connection(IDuplexPipe pipe, BrokerNode broker, RequestDispatcher dispatcher, ILogger logger, Stream? transport = null)
     {
         _pipe = pipe;
         _broker = broker;
@@ -80,20 +85,29 @@ internal sealed class Connection
                 Memory<byte> frame;
                 try
                 {
-                    if (!FrameReader.TryReadFrame(ref buffer, out var slice, maxFrame))
+                    if (FrameReader.TryReadFrame(ref buffer, out var slice, maxFrame))
+                    {
+                        frame = CopyFrame(slice);
+                        reader.AdvanceTo(buffer.Start);
+                    }
+                    else if (StartDirectRead(buffer) is { } started)
+                    {
+                        reader.AdvanceTo(buffer.End);
+                        await _transport!.ReadExactlyAsync(started.Missing, token).ConfigureAwait(false);
+                        frame = started.Frame;
+                    }
+                    else
                     {
                         reader.AdvanceTo(buffer.Start, buffer.End);
                         if (result.IsCompleted || result.IsCanceled) break;
                         continue;
                     }
-                    frame = CopyFrame(slice);
                 }
                 catch (KafkaProtocolException ex)
                 {
                     Log.MalformedRequest(_logger, _broker.Id, Id, ex.Message);
                     break;
                 }
-                reader.AdvanceTo(buffer.Start);
                 var outcome = await _dispatcher.DispatchAsync(frame, _broker, Id, token).ConfigureAwait(false);
                 if (outcome.Close) break;
                 if (outcome.Response is { } response)
@@ -141,11 +155,34 @@ internal sealed class Connection
         int length = (int)slice.Length;
         var header = new SequenceReader<byte>(slice);
         bool produce = length <= ReusedFrameMaxBytes && header.TryReadBigEndian(out short apiKey) && apiKey == (short)ApiKey.Produce;
-        byte[] target = !produce ? new byte[length]
-            : _produceFrame is { } reused && reused.Length >= length ? reused
-            : _produceFrame = GC.AllocateUninitializedArray<byte>(Math.Min((int)BitOperations.RoundUpToPowerOf2((uint)length), ReusedFrameMaxBytes));
+        byte[] target = produce ? ProduceBuffer(length) : new byte[length];
         slice.CopyTo(target);
         return target.AsMemory(0, length);
+    }
+
+    private byte[] ProduceBuffer(int length) =>
+        _produceFrame is { } reused && reused.Length >= length ? reused
+        : _produceFrame = GC.AllocateUninitializedArray<byte>(Math.Min((int)BitOperations.RoundUpToPowerOf2((uint)length), ReusedFrameMaxBytes));
+
+    /// <summary>A frame whose missing part is at least this large is read straight from the stream.</summary>
+    private const int DirectReadMinBytes = 64 << 10;
+
+    /// <summary>
+    /// For a large Produce frame of which <paramref name="buffered"/> holds only the start (and nothing after it): copies
+    /// that start into the connection's Produce buffer and returns where the rest goes, to be read from the stream in
+    /// few large reads rather than through the pipe's small segments and a second copy. Null when the frame is not one.
+    /// </summary>
+    private (Memory<byte> Frame, Memory<byte> Missing)? StartDirectRead(in ReadOnlySequence<byte> buffered)
+    {
+        if (_transport is null || buffered.Length < 6) return null;
+        var header = new SequenceReader<byte>(buffered);
+        header.TryReadBigEndian(out int length);
+        header.TryReadBigEndian(out short apiKey);
+        long have = buffered.Length - 4;
+        if (apiKey != (short)ApiKey.Produce || length > ReusedFrameMaxBytes || length - have < DirectReadMinBytes) return null;
+        var target = ProduceBuffer(length);
+        buffered.Slice(4).CopyTo(target);
+        return (target.AsMemory(0, length), target.AsMemory((int)have, length - (int)have));
     }
 
     private ValueTask DisposeTransport()

@@ -61,7 +61,8 @@ internal sealed class SocketListener : IAsyncDisposable
             }
             client.NoDelay = true;
             var stream = new NetworkStream(client, ownsSocket: true);
-            var pipe = new StreamDuplexPipe(PipeReader.Create(stream), PipeWriter.Create(stream));
+            // 64 KiB reads (the default is 4 KiB): a request larger than that is rarely read in more than a few calls.
+            var pipe = new StreamDuplexPipe(PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 65_536, minimumReadSize: 16_384)), PipeWriter.Create(stream));
             Log.ConnectionAccepted(_logger, _broker.Id, 0, client.RemoteEndPoint?.ToString() ?? "?");
             new Connection(pipe, _broker, _dispatcher, _logger, stream).Start();
         }

@@ -44,7 +44,7 @@ public sealed class SocketTransport : IKafkaTransport
             }
             stream = ssl;
         }
-        return new StreamDuplexPipe(stream);
+        return new StreamDuplexPipe(stream, $"samsa-read {address}");
     }
 
     private async ValueTask<Socket> ConnectSocketAsync(BrokerAddress address, CancellationToken cancellationToken)

@@ -2,15 +2,18 @@ using System.IO.Pipelines;
 
 namespace Samsa.Client.Connections;
 
-/// <summary>A duplex pipe over a <see cref="Stream"/> (socket or TLS) that disposes the stream.</summary>
+/// <summary>
+/// A duplex pipe over a <see cref="Stream"/> (socket or TLS) that disposes the stream. Reads happen on a thread of the
+/// connection's own (<see cref="StreamReaderThread"/>); writes go straight to the stream from whoever flushes.
+/// </summary>
 internal sealed class StreamDuplexPipe : IDuplexPipe, IAsyncDisposable
 {
     private readonly Stream _stream;
 
-    public StreamDuplexPipe(Stream stream)
+    public StreamDuplexPipe(Stream stream, string readerThreadName)
     {
         _stream = stream;
-        Input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 65_536, minimumReadSize: 4_096, leaveOpen: true));
+        Input = StreamReaderThread.Start(stream, readerThreadName);
         Output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4_096, leaveOpen: true));
     }
 

@@ -107,10 +107,13 @@ internal sealed partial class Sender
             if (retire)
             {
                 lock (_idleSlots) _allSlots.Remove(slot);
+                _signal.Set();
                 return;
             }
             wait = slot.WaitAsync();
             ReturnSlot(slot);
+            // Only now, with this slot back in the pool for it, does the sender's next pass start.
+            _signal.Set();
         }
     }
 
@@ -170,7 +173,6 @@ internal sealed partial class Sender
             if (clearRequest) request.Clear();
         }
         Interlocked.Add(ref _inFlightBatches, -count);
-        _signal.Set();
     }
 
     /// <summary>Groups the batches by topic and encodes each (cached between attempts).</summary>

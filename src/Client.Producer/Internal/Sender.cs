@@ -53,7 +53,7 @@ internal sealed partial class Sender : IAsyncDisposable
         _metrics = metrics;
         _logger = logger;
         _time = time;
-        _signal = new WakeupSignal(time);
+        _signal = new WakeupSignal();
         _acks = options.AcksValue;
         _idempotent = options.Idempotent;
         _lingerTicks = MsToTicks(options.LingerMs);
@@ -66,7 +66,27 @@ internal sealed partial class Sender : IAsyncDisposable
     /// <summary>Wakes the loop (new batch, full batch, flush).</summary>
     public void Wake() => _signal.Set();
 
-    public void Start() => _loop = Task.Run(RunAsync);
+    /// <summary>
+    /// Starts the sender on a thread of its own, as the Java client's network thread: it parks in the kernel between
+    /// passes, so a wakeup per batch costs one thread switch rather than a thread-pool worker that then spins for work.
+    /// </summary>
+    public void Start()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _loop = done.Task;
+        new Thread(() =>
+        {
+            try
+            {
+                Run();
+                done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        }) { IsBackground = true, Name = "samsa-producer-sender" }.Start();
+    }
 
     /// <summary>Makes every batch ready now until <see cref="EndFlush"/>.</summary>
     public void BeginFlush()
@@ -103,10 +123,9 @@ internal sealed partial class Sender : IAsyncDisposable
         await CloseAsync(TimeSpan.Zero).ConfigureAwait(false);
         await StopSlotsAsync().ConfigureAwait(false);
         _forceStop.Dispose();
-        _signal.Dispose();
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var token = _forceStop.Token;
         while (!token.IsCancellationRequested)
@@ -114,7 +133,8 @@ internal sealed partial class Sender : IAsyncDisposable
             TimeSpan wait;
             try
             {
-                if (_idempotent && !await EnsureProducerIdAsync(token).ConfigureAwait(false))
+                // The few network waits of this thread (producer id, transaction partitions) block it, as they do Java's.
+                if (_idempotent && !EnsureProducerIdAsync(token).AsTask().GetAwaiter().GetResult())
                 {
                     wait = TimeSpan.FromMilliseconds(_options.RetryBackoffMs);
                 }
@@ -122,7 +142,7 @@ internal sealed partial class Sender : IAsyncDisposable
                 {
                     if (_transactions is not null)
                     {
-                        await _transactions.AddPartitionsIfNeededAsync(_toAdd, token).ConfigureAwait(false);
+                        _transactions.AddPartitionsIfNeededAsync(_toAdd, token).AsTask().GetAwaiter().GetResult();
                         // Like Java's Sender: once the transaction can only be aborted, queued batches fail at once.
                         if (_transactions.HasAbortableError) FailAll(_transactions.FailureForPendingBatches());
                     }
@@ -139,7 +159,7 @@ internal sealed partial class Sender : IAsyncDisposable
                 wait = TimeSpan.FromMilliseconds(_options.RetryBackoffMs);
             }
             if (_closing && _accumulator.IncompleteBatches == 0) break;
-            await _signal.WaitAsync(wait).ConfigureAwait(false);
+            _signal.Wait(wait);
         }
     }
 
