@@ -14,7 +14,7 @@ internal sealed class StreamDuplexPipe : IDuplexPipe, IAsyncDisposable
     {
         _stream = stream;
         Input = StreamReaderThread.Start(stream, readerThreadName);
-        Output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4_096, leaveOpen: true));
+        Output = PipeWriter.Create(stream, new StreamPipeWriterOptions(pool: new FrameMemoryPool(new FramePool()), minimumBufferSize: 4_096, leaveOpen: true));
     }
 
     public PipeReader Input { get; }
