@@ -65,6 +65,9 @@ public sealed partial class KafkaConnection
                     }
                     current = null;
                     Write(pending, output);
+                    // Large requests go out one by one rather than piling up in the pipe: each holds a buffer of its
+                    // own until flushed, and the socket can start on the first while the next is encoded.
+                    if (output.UnflushedBytes >= FlushEarlyBytes) await FlushAsync(output, token).ConfigureAwait(false);
                 }
                 token.ThrowIfCancellationRequested();
                 await FlushAsync(output, token).ConfigureAwait(false);
@@ -93,6 +96,9 @@ public sealed partial class KafkaConnection
             }
         }
     }
+
+    /// <summary>Buffered request bytes at which the write loop flushes before taking the next request.</summary>
+    private const int FlushEarlyBytes = 256 * 1024;
 
     // Pooled state machine: under socket back-pressure the flush completes asynchronously once per request.
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]

@@ -47,7 +47,9 @@ internal sealed class ProducerBatch
     public ProducerBatch(RecordBatchBuilder builder, int expectedRecords = 64)
     {
         Builder = builder;
-        _records = new RecordMeta[Math.Clamp(expectedRecords, 4, 4096)];
+        // Sized for the whole batch up front: a pooled batch that had to grow its array did so once per batch, which at
+        // 100-byte records in 1 MB batches kept allocating until every pooled batch had grown (up to 64 Ki entries).
+        _records = new RecordMeta[Math.Clamp(expectedRecords, 4, 65536)];
     }
 
     public PartitionQueue Queue { get; private set; } = null!;
