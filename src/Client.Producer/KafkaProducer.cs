@@ -25,6 +25,7 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
     private readonly bool _ownsCluster;
     private readonly ISerializer<TKey>? _keySerializer;
     private readonly ISerializer<TValue>? _valueSerializer;
+    private readonly bool _rawKeys, _rawValues; // the built-in byte-array serializer: append the caller's arrays as they are
     private readonly IAsyncSerializer<TKey>? _asyncKeySerializer;
     private readonly IAsyncSerializer<TValue>? _asyncValueSerializer;
     private readonly IPartitioner _partitioner;
@@ -57,6 +58,8 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
         _cluster = cluster ?? new KafkaCluster(options, loggerFactory, _time, transport);
         _keySerializer = keySerializer ?? (asyncKeySerializer is null ? DefaultSerializer<TKey>() : null);
         _valueSerializer = valueSerializer ?? (asyncValueSerializer is null ? DefaultSerializer<TValue>() : null);
+        _rawKeys = ReferenceEquals(_keySerializer, Serializers.ByteArray);
+        _rawValues = ReferenceEquals(_valueSerializer, Serializers.ByteArray);
         _asyncKeySerializer = asyncKeySerializer;
         _asyncValueSerializer = asyncValueSerializer;
         _partitioner = options.ResolvePartitioner();
@@ -117,20 +120,27 @@ public sealed partial class KafkaProducer<TKey, TValue> : IKafkaProducer<TKey, T
         long timestamp = message.Timestamp.IsDefault ? _time.GetUtcNow().ToUnixTimeMilliseconds() : message.Timestamp.UnixTimestampMs;
         var scratch = ScratchWriter.Rent();
         bool keyIsNull, valueIsNull;
-        int keyLength;
+        int keyLength = 0;
+        byte[]? rawKey = null, rawValue = null;
         try
         {
-            keyIsNull = !_keySerializer.Serialize(message.Key, scratch, new SerializationContext(topic, MessageComponent.Key, headers));
-            keyLength = scratch.WrittenCount;
-            valueIsNull = !_valueSerializer.Serialize(message.Value, scratch, new SerializationContext(topic, MessageComponent.Value, headers));
+            // Byte arrays with the built-in serializer are appended from the caller's array, not copied through scratch.
+            if (_rawKeys) keyIsNull = (rawKey = (byte[]?)(object?)message.Key) is null;
+            else
+            {
+                keyIsNull = !_keySerializer.Serialize(message.Key, scratch, new SerializationContext(topic, MessageComponent.Key, headers));
+                keyLength = scratch.WrittenCount;
+            }
+            if (_rawValues) valueIsNull = (rawValue = (byte[]?)(object?)message.Value) is null;
+            else valueIsNull = !_valueSerializer.Serialize(message.Value, scratch, new SerializationContext(topic, MessageComponent.Value, headers));
         }
         catch (Exception e) when (e is not SerializationException)
         {
             activity?.Stop();
             throw new SerializationException($"Serializing the record for '{topic}' failed: {e.Message}", e);
         }
-        var key = scratch.Slice(0, keyLength);
-        var value = scratch.Slice(keyLength, scratch.WrittenCount - keyLength);
+        var key = _rawKeys ? rawKey.AsSpan() : scratch.Slice(0, keyLength);
+        var value = _rawValues ? rawValue.AsSpan() : scratch.Slice(keyLength, scratch.WrittenCount - keyLength);
         var meta = new RecordMeta { Handler = handler, Message = message, Timestamp = timestamp, Activity = activity };
         int reserved = 0;
         Append(state, explicitPartition, timestamp, key, keyIsNull, value, valueIsNull, headers, ref meta, ref reserved, block: true);
