@@ -86,6 +86,41 @@ public sealed class KafkaProducerTests
         }
     }
 
+    /// <summary>
+    /// Producing from a delivery callback (forwarding each acknowledged record, here to a topic whose metadata the producer
+    /// does not have yet) must neither deadlock nor stall: callbacks do not run on a connection's reader thread, which
+    /// would have to read the metadata the callback waits for.
+    /// </summary>
+    [Fact]
+    public async Task Produce_FromDeliveryCallbacks_ChainedRecordsAllDelivered()
+    {
+        await using var cluster = await MiniCluster.StartAsync();
+        await cluster.CreateTopicAsync("first", partitions: 3);
+        await cluster.CreateTopicAsync("second", partitions: 3);
+        // A callback stuck waiting for metadata fails its Produce after max.block.ms, and the chain then never completes.
+        await using var producer = Build(cluster.BootstrapServers, o => { o.BatchSize = 1024; o.MaxBlockMs = 10_000; });
+        const int count = 2_000;
+        int forwarded = 0, failures = 0;
+        var done = new TaskCompletionSource();
+        for (int i = 0; i < count; i++)
+        {
+            producer.Produce("first", new Message<string?, string?> { Key = (i % 7).ToString(), Value = i.ToString() }, report =>
+            {
+                if (report.IsError) Interlocked.Increment(ref failures);
+                producer.Produce("second", new Message<string?, string?> { Key = report.Message.Key, Value = report.Message.Value }, second =>
+                {
+                    if (second.IsError) Interlocked.Increment(ref failures);
+                    if (Interlocked.Increment(ref forwarded) == count) done.TrySetResult();
+                });
+            });
+        }
+        producer.Flush(HangGuard);
+        await done.Task.WaitAsync(HangGuard);
+        Assert.Equal(0, failures);
+        var read = await TopicReader.ReadAllAsync(cluster.BootstrapServers, "second");
+        Assert.Equal(Enumerable.Range(0, count), read.Select(r => int.Parse(Encoding.UTF8.GetString(r.Value!))).Order());
+    }
+
     [Fact]
     public async Task Produce_NullKeys_StickToPartitionsAndSpreadAcrossThem()
     {

@@ -36,13 +36,9 @@ internal abstract class PendingRequest
         WrittenTimestamp = 0;
         _state = 0;
         _refs = 2;
-        RunContinuationInline = request is IInlineContinuation;
         if (cancellationToken.CanBeCanceled)
             _registration = cancellationToken.UnsafeRegister(static (s, ct) => ((PendingRequest)s!).TryFail(new OperationCanceledException(ct)), this);
     }
-
-    /// <summary>The caller's continuation runs where the request completes (see <see cref="IInlineContinuation"/>).</summary>
-    protected bool RunContinuationInline;
 
     /// <summary>Claims the right to complete; true exactly once.</summary>
     protected bool TryClaim() => Interlocked.Exchange(ref _state, 1) == 0;
@@ -98,7 +94,6 @@ internal abstract class PendingRequest<TResult> : PendingRequest, IValueTaskSour
     protected bool TrySetResult(TResult result)
     {
         if (!TryClaim()) return false;
-        _core.RunContinuationsAsynchronously = !RunContinuationInline;
         _core.SetResult(result);
         return true;
     }
@@ -106,7 +101,6 @@ internal abstract class PendingRequest<TResult> : PendingRequest, IValueTaskSour
     public override bool TryFail(Exception error)
     {
         if (!TryClaim()) return false;
-        _core.RunContinuationsAsynchronously = true; // failures come from cancellation callbacks and timers too
         _core.SetException(error);
         return true;
     }

@@ -12,7 +12,7 @@ namespace Samsa.Producer.Internal;
 /// partitions in batch order, as the generated request built from the same batches would be. Reused: the sender keeps
 /// one per in-flight slot, so a steady stream of requests allocates nothing.
 /// </summary>
-internal sealed class ProduceRequestBody : IKafkaRequest<ProduceAcks>, IResponseSource<ProduceAcks>, IInlineContinuation
+internal sealed class ProduceRequestBody : IKafkaRequest<ProduceAcks>, IResponseSource<ProduceAcks>
 {
     // What Write reads: a snapshot taken at Prepare, so the writer never touches the (pooled, mutable) batches.
     private ReadOnlyMemory<byte>[] _records = new ReadOnlyMemory<byte>[16];
