@@ -58,7 +58,7 @@ public sealed partial class KafkaConnection : IAsyncDisposable
         _maxFrameSize = settings.MaxFrameSize;
         _slots = new SemaphoreSlim(settings.MaxInFlight, settings.MaxInFlight);
         // Synchronous continuations: an idle write loop resumes on the thread that queues a request and writes it there (for
-        // the producer, the connection's reader thread that just settled a response), rather than waking another thread.
+        // the producer, its sender thread), rather than waking another thread.
         _queue = Channel.CreateUnbounded<PendingRequest>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
         Id = Interlocked.Increment(ref s_nextId);
         _lastActivity = _time.GetTimestamp();
